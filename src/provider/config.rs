@@ -1,0 +1,173 @@
+//! The provider block: validation, and the settings it resolves to once environment
+//! variables fill what the configuration leaves out.
+
+use std::time::Duration;
+
+use crate::protocol::cty::Value;
+use crate::protocol::diagnostics::{Diagnostic, Diagnostics};
+use crate::protocol::path::AttributePath;
+use crate::provider::validators::{self as check, Field, field, known_str};
+
+pub fn validate(config: &Value) -> Diagnostics {
+    let mut diags = Diagnostics::new();
+    if config.is_null() || config.is_unknown() {
+        return diags;
+    }
+    check::account_host(&mut diags, config, "host");
+    check::uuid(
+        &mut diags,
+        config,
+        "account_id",
+        "the Databricks account ID",
+    );
+    check::uuid(
+        &mut diags,
+        config,
+        "client_id",
+        "the management service principal's application ID",
+    );
+    check::not_blank(&mut diags, config, "client_secret");
+    check::whole_number(&mut diags, config, "http_timeout_seconds", 1, 3600);
+    check::whole_number(&mut diags, config, "retry_timeout_seconds", 0, 86_400);
+    check::whole_number(&mut diags, config, "rate_limit", 1, 10_000);
+    diags
+}
+
+/// Management credentials for refresh and import in one account.
+#[derive(Clone)]
+pub struct Management {
+    pub account_id: String,
+    pub client_id: String,
+    pub client_secret: String,
+}
+
+impl std::fmt::Debug for Management {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Management")
+            .field("account_id", &self.account_id)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &"***")
+            .finish()
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub host: Option<String>,
+    pub management: Option<Management>,
+    pub http_timeout: Duration,
+    pub retry_timeout: Duration,
+    pub rate_limit: u32,
+}
+
+/// Resolves the final configuration: attribute, else environment variable, else default.
+/// Values are validated again here because environment variables bypass `validate`.
+pub fn resolve(
+    config: &Value,
+    env: impl Fn(&str) -> Option<String>,
+) -> Result<Settings, Diagnostics> {
+    let mut diags = validate(config);
+    let text = |name: &str, var: &str| -> Option<String> {
+        known_str(config, name)
+            .map(str::to_string)
+            .or_else(|| env(var).filter(|v| !v.trim().is_empty()))
+    };
+    let number = |name: &str| match field(config, name) {
+        Field::Known(v) => v.as_number().and_then(|n| n.to_u64()),
+        _ => None,
+    };
+
+    let host = text("host", "DATABRICKS_HOST");
+    if let Some(h) = &host
+        && let Err(reason) = crate::provider::host::check_host(h)
+    {
+        diags.push(
+            Diagnostic::error(
+                "Invalid account host",
+                format!("`host` (or DATABRICKS_HOST) {reason}"),
+            )
+            .at(AttributePath::attr("host")),
+        );
+    }
+
+    let account_id = text("account_id", "DATABRICKS_ACCOUNT_ID");
+    let client_id = text("client_id", "DATABRICKS_CLIENT_ID");
+    let client_secret = text("client_secret", "DATABRICKS_CLIENT_SECRET");
+    let management = match (account_id, client_id, client_secret) {
+        (None, None, None) => None,
+        (Some(account_id), Some(client_id), Some(client_secret)) => {
+            for (name, value) in [("account_id", &account_id), ("client_id", &client_id)] {
+                if !check::is_uuid(value) {
+                    diags.push(
+                        Diagnostic::error(
+                            "Invalid UUID",
+                            format!("`{name}` of the management credentials must be a UUID; got \"{value}\"."),
+                        )
+                        .at(AttributePath::attr(name)),
+                    );
+                }
+            }
+            Some(Management {
+                account_id,
+                client_id,
+                client_secret,
+            })
+        }
+        (a, c, s) => {
+            let missing: Vec<&str> = [
+                ("account_id", a.is_none()),
+                ("client_id", c.is_none()),
+                ("client_secret", s.is_none()),
+            ]
+            .into_iter()
+            .filter_map(|(n, m)| m.then_some(n))
+            .collect();
+            diags.push(
+                Diagnostic::error(
+                    "Incomplete management credentials",
+                    format!(
+                        "Management credentials need `account_id`, `client_id` and `client_secret` \
+                         together (or DATABRICKS_ACCOUNT_ID, DATABRICKS_CLIENT_ID, \
+                         DATABRICKS_CLIENT_SECRET); missing: {}. Set them all, or none.",
+                        missing.join(", ")
+                    ),
+                )
+                .at(AttributePath::attr(
+                    missing.first().copied().unwrap_or("client_id"),
+                )),
+            );
+            None
+        }
+    };
+
+    let rate_limit = match number("rate_limit") {
+        Some(n) => u32::try_from(n).unwrap_or(u32::MAX),
+        None => match env("DATABRICKS_RATE_LIMIT").filter(|v| !v.trim().is_empty()) {
+            Some(v) => match v.trim().parse::<u32>() {
+                Ok(n) if n > 0 => n,
+                _ => {
+                    diags.push(
+                        Diagnostic::error(
+                            "Invalid DATABRICKS_RATE_LIMIT",
+                            format!("DATABRICKS_RATE_LIMIT must be a whole number of at least 1; got \"{v}\"."),
+                        )
+                        .at(AttributePath::attr("rate_limit")),
+                    );
+                    15
+                }
+            },
+            None => 15,
+        },
+    };
+
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    Ok(Settings {
+        host,
+        management,
+        http_timeout: Duration::from_secs(number("http_timeout_seconds").unwrap_or(60)),
+        retry_timeout: Duration::from_secs(number("retry_timeout_seconds").unwrap_or(300)),
+        rate_limit,
+    })
+}

@@ -1,0 +1,47 @@
+//! The `provider "databricks"` block (DESIGN §3).
+
+use crate::protocol::cty::Type;
+use crate::protocol::schema::{Attribute, Schema};
+
+pub fn provider_schema() -> Schema {
+    Schema::new(
+        0,
+        "Verifies and records Okta Workflows connections to Databricks. Every argument is \
+         optional; set the management credentials to refresh many connections with one token.",
+        vec![
+            Attribute::optional("host", Type::String).describe(
+                "Account console base URL used for every connection, overriding the per-cloud \
+                 default (`https://accounts.cloud.databricks.com`, \
+                 `https://accounts.azuredatabricks.net`, `https://accounts.gcp.databricks.com`). \
+                 Use it for government clouds, a proxy or the bundled emulator. `http://` is \
+                 accepted only for loopback addresses. Environment variable: `DATABRICKS_HOST`.",
+            ),
+            Attribute::optional("account_id", Type::String).describe(
+                "Databricks account ID (UUID) the management credentials belong to. Environment \
+                 variable: `DATABRICKS_ACCOUNT_ID`.",
+            ),
+            Attribute::optional("client_id", Type::String).describe(
+                "Application ID (UUID) of an account-admin service principal used as management \
+                 credentials: refresh and import of connections in `account_id` then use one token \
+                 for all reads instead of each connection's own secret. Environment variable: \
+                 `DATABRICKS_CLIENT_ID`.",
+            ),
+            Attribute::optional("client_secret", Type::String)
+                .describe(
+                    "OAuth secret of the management service principal. Environment variable: \
+                     `DATABRICKS_CLIENT_SECRET`.",
+                )
+                .sensitive(),
+            Attribute::optional("http_timeout_seconds", Type::Number)
+                .describe("Timeout of one HTTP request, in seconds. Default `60`."),
+            Attribute::optional("retry_timeout_seconds", Type::Number).describe(
+                "Total time one operation may spend retrying rate-limited or temporarily \
+                 unavailable requests, in seconds. Default `300`.",
+            ),
+            Attribute::optional("rate_limit", Type::Number).describe(
+                "Maximum requests per second to one account host. Default `15`. Environment \
+                 variable: `DATABRICKS_RATE_LIMIT`.",
+            ),
+        ],
+    )
+}

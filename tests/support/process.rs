@@ -1,0 +1,182 @@
+//! Starting the provider binary the way Terraform does, and dialling it.
+
+use std::io::{BufRead, BufReader, Read};
+use std::path::PathBuf;
+use std::process::{Child, ChildStdout, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use base64::Engine;
+use hyper_util::rt::TokioIo;
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer, ServerName};
+use tonic::transport::{Channel, Endpoint};
+
+pub const COOKIE: &str = "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2";
+
+pub fn provider_binary() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_terraform-provider-databricks"))
+}
+
+/// A client identity shaped like go-plugin's: P-521, self-signed, CA:TRUE, SAN localhost.
+pub struct ClientIdentity {
+    pub pem: String,
+    pub der: CertificateDer<'static>,
+    pub key: PrivateKeyDer<'static>,
+}
+
+impl ClientIdentity {
+    pub fn go_plugin_like() -> Self {
+        let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P521_SHA512).unwrap();
+        let mut params = rcgen::CertificateParams::new(vec!["localhost".to_string()]).unwrap();
+        params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+        params
+            .distinguished_name
+            .push(rcgen::DnType::OrganizationName, "HashiCorp");
+        params.extended_key_usages = vec![
+            rcgen::ExtendedKeyUsagePurpose::ClientAuth,
+            rcgen::ExtendedKeyUsagePurpose::ServerAuth,
+        ];
+        let cert = params.self_signed(&key).unwrap();
+        Self {
+            pem: cert.pem(),
+            der: cert.der().clone(),
+            key: PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der())),
+        }
+    }
+}
+
+/// A running provider and what it announced.
+pub struct ProviderProcess {
+    pub child: Child,
+    pub socket: PathBuf,
+    pub server_cert: Option<Vec<u8>>,
+    pub handshake_line: String,
+    stdout: Option<BufReader<ChildStdout>>,
+}
+
+impl ProviderProcess {
+    /// Starts the binary with Terraform's environment; `client_cert` switches AutoMTLS on.
+    pub fn start(client_cert: Option<&str>) -> Self {
+        let mut cmd = Command::new(provider_binary());
+        cmd.env("TF_PLUGIN_MAGIC_COOKIE", COOKIE)
+            .env("PLUGIN_PROTOCOL_VERSIONS", "5,6")
+            .env("PLUGIN_MIN_PORT", "10000")
+            .env("PLUGIN_MAX_PORT", "25000")
+            .env_remove("PLUGIN_CLIENT_CERT")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null());
+        if let Some(pem) = client_cert {
+            cmd.env("PLUGIN_CLIENT_CERT", pem);
+        }
+        let mut child = cmd.spawn().expect("start the provider binary");
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        let mut line = String::new();
+        stdout
+            .read_line(&mut line)
+            .expect("read the handshake line");
+        let line = line.trim_end().to_string();
+        let fields: Vec<&str> = line.split('|').collect();
+        assert_eq!(fields.len(), 6, "handshake line: {line:?}");
+        let server_cert = (!fields[5].is_empty()).then(|| {
+            base64::engine::general_purpose::STANDARD_NO_PAD
+                .decode(fields[5])
+                .expect("certificate field is unpadded standard base64")
+        });
+        Self {
+            socket: PathBuf::from(fields[3]),
+            server_cert,
+            handshake_line: line,
+            child,
+            stdout: Some(stdout),
+        }
+    }
+
+    /// Waits for exit up to `limit`; None if still running.
+    pub fn wait_for_exit(&mut self, limit: Duration) -> Option<std::process::ExitStatus> {
+        let start = Instant::now();
+        while start.elapsed() < limit {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return Some(status);
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        None
+    }
+
+    /// Everything the process wrote to stdout after the handshake line (call after exit).
+    pub fn rest_of_stdout(&mut self) -> String {
+        let mut rest = String::new();
+        if let Some(mut out) = self.stdout.take() {
+            out.read_to_string(&mut rest).unwrap();
+        }
+        rest
+    }
+
+    pub fn signal(&self, signal: &str) {
+        let status = Command::new("kill")
+            .args([&format!("-{signal}"), &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+    }
+
+    /// A plaintext HTTP/2 channel over the unix socket.
+    pub async fn plain_channel(&self) -> Result<Channel, tonic::transport::Error> {
+        let path = self.socket.clone();
+        Endpoint::from_static("http://localhost")
+            .connect_with_connector(tower::service_fn(move |_| {
+                let path = path.clone();
+                async move {
+                    Ok::<_, std::io::Error>(TokioIo::new(
+                        tokio::net::UnixStream::connect(path).await?,
+                    ))
+                }
+            }))
+            .await
+    }
+
+    /// A TLS channel that trusts the announced server certificate and presents `identity`.
+    pub async fn tls_channel(
+        &self,
+        identity: Option<&ClientIdentity>,
+    ) -> Result<Channel, tonic::transport::Error> {
+        let server_cert = CertificateDer::from(self.server_cert.clone().expect("TLS is on"));
+        let mut roots = rustls::RootCertStore::empty();
+        roots.add(server_cert).unwrap();
+        let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+        let builder = rustls::ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_root_certificates(roots);
+        let mut config = match identity {
+            Some(id) => builder
+                .with_client_auth_cert(vec![id.der.clone()], id.key.clone_key())
+                .unwrap(),
+            None => builder.with_no_client_auth(),
+        };
+        config.alpn_protocols = vec![b"h2".to_vec()];
+        let connector = tokio_rustls::TlsConnector::from(Arc::new(config));
+        let path = self.socket.clone();
+        Endpoint::from_static("http://localhost")
+            .connect_timeout(Duration::from_secs(5))
+            .connect_with_connector(tower::service_fn(move |_| {
+                let path = path.clone();
+                let connector = connector.clone();
+                async move {
+                    let stream = tokio::net::UnixStream::connect(path).await?;
+                    let name = ServerName::try_from("localhost").unwrap();
+                    let tls = connector.connect(name, stream).await?;
+                    Ok::<_, std::io::Error>(TokioIo::new(tls))
+                }
+            }))
+            .await
+    }
+}
+
+impl Drop for ProviderProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
