@@ -1,0 +1,197 @@
+//! `databricks-account-emulator [--seed FILE] [--port N] [--host ADDR] [--quiet]`
+//!
+//! Prints its base URL as the first line on stdout, logs to stderr, and runs until SIGINT or
+//! SIGTERM.
+
+use std::io::Write;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::process::ExitCode;
+
+use databricks_account_emulator::{Emulator, Seed};
+
+const USAGE: &str = "\
+usage: databricks-account-emulator [--seed FILE] [--port N] [--host ADDR] [--quiet]
+
+A local stand-in for the Databricks account API (OAuth M2M token endpoint, account SCIM
+service principals, service-principal OAuth secrets) plus an admin API under /_emulator/.
+
+  --seed FILE   JSON seed (accounts, service principals, secrets, settings); default: empty
+  --port N      port to listen on; default 0 (a free port)
+  --host ADDR   address to bind; default 127.0.0.1
+  --quiet       log only warnings (default: one line per request)
+  --help        this text
+  --version     the version
+
+The first line on stdout is the base URL, e.g. http://127.0.0.1:41234";
+
+struct Args {
+    seed: Option<String>,
+    port: u16,
+    host: IpAddr,
+    quiet: bool,
+}
+
+enum Parsed {
+    Run(Args),
+    Exit(String),
+}
+
+fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Parsed, String> {
+    let mut args = Args {
+        seed: None,
+        port: 0,
+        host: IpAddr::V4(Ipv4Addr::LOCALHOST),
+        quiet: false,
+    };
+    while let Some(arg) = it.next() {
+        // Accept both `--flag value` and `--flag=value`.
+        let (flag, inline) = match arg.split_once('=') {
+            Some((f, v)) if f.starts_with("--") => (f.to_owned(), Some(v.to_owned())),
+            _ => (arg.clone(), None),
+        };
+        let mut value = |name: &str| {
+            inline
+                .clone()
+                .or_else(|| it.next())
+                .ok_or_else(|| format!("{name} needs a value"))
+        };
+        match flag.as_str() {
+            "--seed" => args.seed = Some(value("--seed")?),
+            "--port" => {
+                let v = value("--port")?;
+                args.port = v.parse().map_err(|_| format!("invalid port {v:?}"))?;
+            }
+            "--host" => {
+                let v = value("--host")?;
+                args.host = v
+                    .parse()
+                    .map_err(|_| format!("invalid host address {v:?}"))?;
+            }
+            "--quiet" | "-q" => args.quiet = true,
+            "--help" | "-h" => return Ok(Parsed::Exit(USAGE.to_owned())),
+            "--version" | "-V" => {
+                return Ok(Parsed::Exit(format!(
+                    "databricks-account-emulator {}",
+                    env!("CARGO_PKG_VERSION")
+                )));
+            }
+            other => return Err(format!("unknown argument {other:?}\n\n{USAGE}")),
+        }
+    }
+    Ok(Parsed::Run(args))
+}
+
+fn main() -> ExitCode {
+    let args = match parse_args(std::env::args().skip(1)) {
+        Ok(Parsed::Run(a)) => a,
+        Ok(Parsed::Exit(text)) => {
+            println!("{text}");
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            eprintln!("databricks-account-emulator: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let level = if args.quiet {
+        tracing::Level::WARN
+    } else {
+        tracing::Level::INFO
+    };
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_max_level(level)
+        .with_target(false)
+        .init();
+
+    let seed = match &args.seed {
+        Some(path) => match Seed::load(path) {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("databricks-account-emulator: {e}");
+                return ExitCode::from(2);
+            }
+        },
+        None => Seed::default(),
+    };
+    let principals: usize = seed
+        .accounts
+        .iter()
+        .map(|a| a.service_principals.len())
+        .sum();
+    let accounts = seed.accounts.len();
+    let emu = match Emulator::start_on(SocketAddr::new(args.host, args.port), seed) {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("databricks-account-emulator: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    // The URL line is the contract with scripts: print it first and flush at once.
+    let mut out = std::io::stdout().lock();
+    if writeln!(out, "{}", emu.url())
+        .and_then(|()| out.flush())
+        .is_err()
+    {
+        return ExitCode::FAILURE;
+    }
+    drop(out);
+    tracing::info!(
+        url = %emu.url(),
+        accounts,
+        service_principals = principals,
+        "databricks account emulator listening"
+    );
+
+    if let Err(e) = wait_for_signal() {
+        eprintln!("databricks-account-emulator: cannot wait for signals: {e}");
+        return ExitCode::FAILURE;
+    }
+    tracing::info!("shutting down");
+    emu.shutdown();
+    ExitCode::SUCCESS
+}
+
+fn wait_for_signal() -> std::io::Result<()> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    rt.block_on(async {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            let mut term = signal(SignalKind::terminate())?;
+            tokio::select! {
+                r = tokio::signal::ctrl_c() => r,
+                _ = term.recv() => Ok(()),
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            tokio::signal::ctrl_c().await
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(v: &[&str]) -> Result<Parsed, String> {
+        parse_args(v.iter().map(|s| s.to_string()))
+    }
+
+    #[test]
+    fn flags() {
+        let Ok(Parsed::Run(a)) = parse(&["--seed", "x.json", "--port=8080", "--quiet"]) else {
+            panic!("expected run");
+        };
+        assert_eq!(a.seed.as_deref(), Some("x.json"));
+        assert_eq!(a.port, 8080);
+        assert!(a.quiet);
+        assert!(parse(&["--port", "nope"]).is_err());
+        assert!(parse(&["--seed"]).is_err());
+        assert!(parse(&["--bogus"]).is_err());
+        assert!(matches!(parse(&["--help"]), Ok(Parsed::Exit(_))));
+    }
+}

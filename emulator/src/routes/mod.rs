@@ -1,0 +1,384 @@
+//! HTTP routing: the real API paths are matched by hand (so that counting, faults and error
+//! shapes are under our control for every input), the admin API is an axum router.
+
+// Handlers return `Result<_, Response>` to answer early with an error envelope; a response is
+// produced once per request, so boxing it would buy nothing.
+#![allow(clippy::result_large_err)]
+
+mod admin;
+mod auth;
+mod scim;
+mod secrets;
+mod token;
+
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::extract::{Request, State as AxumState};
+use axum::http::{Method, StatusCode, header, request::Parts};
+use axum::response::Response;
+
+use crate::errors;
+use crate::faults::{self, Fault};
+use crate::state::{CallCounts, State};
+
+/// Largest request body read (token form or secret-create JSON).
+const MAX_BODY_BYTES: usize = 1 << 20;
+
+/// State shared by the server and the in-process [`crate::Emulator`] handle.
+pub(crate) struct Shared {
+    state: Mutex<State>,
+}
+
+impl Shared {
+    pub fn new(state: State) -> Self {
+        Shared {
+            state: Mutex::new(state),
+        }
+    }
+
+    /// A panic while holding the lock cannot leave the state half-updated in a way that
+    /// matters for a test double, so a poisoned lock is simply taken over.
+    pub fn lock(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+pub(crate) fn router(shared: Arc<Shared>) -> Router {
+    Router::new()
+        .nest("/_emulator", admin::router())
+        .fallback(api)
+        .with_state(shared)
+}
+
+/// The real API's endpoints, parsed from method and path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Endpoint {
+    Token {
+        account_id: String,
+    },
+    ScimGet {
+        account_id: String,
+        sp_id: String,
+    },
+    ScimList {
+        account_id: String,
+    },
+    SecretsList {
+        account_id: String,
+        sp_id: String,
+    },
+    SecretsCreate {
+        account_id: String,
+        sp_id: String,
+    },
+    SecretsDelete {
+        account_id: String,
+        sp_id: String,
+        secret_id: String,
+    },
+    /// Where the login redirect fault points; never faulted itself.
+    Login,
+    Other,
+}
+
+impl Endpoint {
+    pub fn classify(method: &Method, path: &str) -> Endpoint {
+        let Some(rest) = path.strip_prefix('/') else {
+            return Endpoint::Other;
+        };
+        let segs: Vec<String> = rest.split('/').map(|s| percent_decode(s, false)).collect();
+        let segs: Vec<&str> = segs.iter().map(String::as_str).collect();
+        let m = method.clone();
+        match (m, segs.as_slice()) {
+            (Method::POST, ["oidc", "accounts", acc, "v1", "token"]) => Endpoint::Token {
+                account_id: (*acc).to_owned(),
+            },
+            (
+                Method::GET,
+                [
+                    "api",
+                    "2.0",
+                    "accounts",
+                    acc,
+                    "scim",
+                    "v2",
+                    "ServicePrincipals",
+                    id,
+                ],
+            ) => Endpoint::ScimGet {
+                account_id: (*acc).to_owned(),
+                sp_id: (*id).to_owned(),
+            },
+            (
+                Method::GET,
+                [
+                    "api",
+                    "2.0",
+                    "accounts",
+                    acc,
+                    "scim",
+                    "v2",
+                    "ServicePrincipals",
+                ],
+            ) => Endpoint::ScimList {
+                account_id: (*acc).to_owned(),
+            },
+            (
+                m @ (Method::GET | Method::POST),
+                [
+                    "api",
+                    "2.0",
+                    "accounts",
+                    acc,
+                    "servicePrincipals",
+                    sp,
+                    "credentials",
+                    "secrets",
+                ],
+            ) => {
+                let (account_id, sp_id) = ((*acc).to_owned(), (*sp).to_owned());
+                if m == Method::GET {
+                    Endpoint::SecretsList { account_id, sp_id }
+                } else {
+                    Endpoint::SecretsCreate { account_id, sp_id }
+                }
+            }
+            (
+                Method::DELETE,
+                [
+                    "api",
+                    "2.0",
+                    "accounts",
+                    acc,
+                    "servicePrincipals",
+                    sp,
+                    "credentials",
+                    "secrets",
+                    sid,
+                ],
+            ) => Endpoint::SecretsDelete {
+                account_id: (*acc).to_owned(),
+                sp_id: (*sp).to_owned(),
+                secret_id: (*sid).to_owned(),
+            },
+            (Method::GET, ["login"]) => Endpoint::Login,
+            _ => Endpoint::Other,
+        }
+    }
+
+    fn count(&self, calls: &mut CallCounts) {
+        let c = match self {
+            Endpoint::Token { .. } => &mut calls.token,
+            Endpoint::ScimGet { .. } => &mut calls.scim_get,
+            Endpoint::ScimList { .. } => &mut calls.scim_list,
+            Endpoint::SecretsList { .. } => &mut calls.secrets_list,
+            Endpoint::SecretsCreate { .. } => &mut calls.secrets_create,
+            Endpoint::SecretsDelete { .. } => &mut calls.secrets_delete,
+            Endpoint::Login | Endpoint::Other => &mut calls.other,
+        };
+        *c += 1;
+    }
+}
+
+/// Every request outside `/_emulator/`: count it, apply latency and faults, then answer.
+async fn api(AxumState(shared): AxumState<Arc<Shared>>, req: Request) -> Response {
+    let (parts, body) = req.into_parts();
+    let path = parts.uri.path().to_owned();
+    let endpoint = Endpoint::classify(&parts.method, &path);
+    let (fault, latency) = {
+        let mut st = shared.lock();
+        endpoint.count(&mut st.calls);
+        if endpoint == Endpoint::Login {
+            (None, Duration::ZERO)
+        } else {
+            (st.take_fault(&parts.method, &path), st.sample_latency())
+        }
+    };
+    if !latency.is_zero() {
+        tokio::time::sleep(latency).await;
+    }
+    let fault_kind = fault.as_ref().map_or("-", Fault::kind);
+    let resp = match fault {
+        None => answer(&shared, endpoint, &parts, body).await,
+        Some(Fault::Delay { ms }) => {
+            tokio::time::sleep(Duration::from_millis(ms)).await;
+            answer(&shared, endpoint, &parts, body).await
+        }
+        Some(Fault::TruncatedJson) => truncate(answer(&shared, endpoint, &parts, body).await).await,
+        Some(f) => {
+            let pq = parts
+                .uri
+                .path_and_query()
+                .map_or(path.as_str(), |p| p.as_str());
+            faults::respond(&f, pq)
+        }
+    };
+    tracing::info!(
+        method = %parts.method,
+        path = %path,
+        status = resp.status().as_u16(),
+        fault = fault_kind,
+        "request"
+    );
+    resp
+}
+
+async fn answer(shared: &Shared, endpoint: Endpoint, parts: &Parts, body: Body) -> Response {
+    let headers = &parts.headers;
+    let query = parts.uri.query();
+    match endpoint {
+        Endpoint::Token { account_id } => match read_body(body).await {
+            Ok(bytes) => token::handle(&mut shared.lock(), &account_id, headers, &bytes),
+            Err(resp) => resp,
+        },
+        Endpoint::ScimGet { account_id, sp_id } => {
+            scim::get(&shared.lock(), &account_id, &sp_id, headers, query)
+        }
+        Endpoint::ScimList { account_id } => {
+            scim::list(&shared.lock(), &account_id, headers, query)
+        }
+        Endpoint::SecretsList { account_id, sp_id } => {
+            secrets::list(&shared.lock(), &account_id, &sp_id, headers, query)
+        }
+        Endpoint::SecretsCreate { account_id, sp_id } => match read_body(body).await {
+            Ok(bytes) => secrets::create(&mut shared.lock(), &account_id, &sp_id, headers, &bytes),
+            Err(resp) => resp,
+        },
+        Endpoint::SecretsDelete {
+            account_id,
+            sp_id,
+            secret_id,
+        } => secrets::delete(&mut shared.lock(), &account_id, &sp_id, &secret_id, headers),
+        Endpoint::Login => faults::login_page(),
+        // Includes `/.well-known/databricks-config`: the SDKs fall back to host patterns on 404.
+        Endpoint::Other => errors::no_api(parts.method.as_str(), parts.uri.path()),
+    }
+}
+
+async fn read_body(body: Body) -> Result<Bytes, Response> {
+    axum::body::to_bytes(body, MAX_BODY_BYTES)
+        .await
+        .map_err(|_| {
+            errors::api_error(
+                StatusCode::BAD_REQUEST,
+                "MALFORMED_REQUEST",
+                "Request body could not be read or is too large",
+            )
+        })
+}
+
+/// The `truncated_json` fault: same status and headers, half the body.
+async fn truncate(resp: Response) -> Response {
+    let (mut parts, body) = resp.into_parts();
+    let bytes = axum::body::to_bytes(body, usize::MAX)
+        .await
+        .unwrap_or_default();
+    let keep = (bytes.len() / 2).max(1).min(bytes.len());
+    let cut = if bytes.is_empty() {
+        Bytes::from_static(b"{")
+    } else {
+        bytes.slice(..keep)
+    };
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, Body::from(cut))
+}
+
+/// Decodes `%XX` escapes (and `+` as a space when `plus_as_space`, i.e. in form data). Bad
+/// escapes are kept literally; invalid UTF-8 is replaced, never a panic.
+pub(crate) fn percent_decode(s: &str, plus_as_space: bool) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        match b {
+            b'%' => {
+                let hi = bytes.get(i + 1).and_then(|c| char::from(*c).to_digit(16));
+                let lo = bytes.get(i + 2).and_then(|c| char::from(*c).to_digit(16));
+                if let (Some(hi), Some(lo)) = (hi, lo) {
+                    out.push((hi * 16 + lo) as u8);
+                    i += 3;
+                    continue;
+                }
+                out.push(b);
+            }
+            b'+' if plus_as_space => out.push(b' '),
+            _ => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// `a=1&b=2` (form body or query string) into decoded pairs, in order.
+pub(crate) fn parse_form(s: &str) -> Vec<(String, String)> {
+    s.split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            (percent_decode(k, true), percent_decode(v, true))
+        })
+        .collect()
+}
+
+/// The first value of `name` in a query string.
+pub(crate) fn query_param(query: Option<&str>, name: &str) -> Option<String> {
+    parse_form(query.unwrap_or(""))
+        .into_iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classifies_real_paths() {
+        assert_eq!(
+            Endpoint::classify(&Method::POST, "/oidc/accounts/a/v1/token"),
+            Endpoint::Token {
+                account_id: "a".into()
+            }
+        );
+        assert_eq!(
+            Endpoint::classify(&Method::GET, "/oidc/accounts/a/v1/token"),
+            Endpoint::Other
+        );
+        assert_eq!(
+            Endpoint::classify(
+                &Method::DELETE,
+                "/api/2.0/accounts/a/servicePrincipals/1/credentials/secrets/%61b"
+            ),
+            Endpoint::SecretsDelete {
+                account_id: "a".into(),
+                sp_id: "1".into(),
+                secret_id: "ab".into()
+            }
+        );
+        assert_eq!(
+            Endpoint::classify(
+                &Method::GET,
+                "/api/2.0/accounts/a/scim/v2/ServicePrincipals/1/"
+            ),
+            Endpoint::Other
+        );
+    }
+
+    #[test]
+    fn decodes_percent_and_plus() {
+        assert_eq!(percent_decode("a%2Bb+c%zz%4", true), "a+b c%zz%4");
+        assert_eq!(percent_decode("a+b", false), "a+b");
+        assert_eq!(percent_decode("%ff", false), "\u{fffd}");
+        assert_eq!(
+            parse_form("grant_type=client_credentials&scope=all-apis&x"),
+            vec![
+                ("grant_type".into(), "client_credentials".into()),
+                ("scope".into(), "all-apis".into()),
+                ("x".into(), "".into())
+            ]
+        );
+    }
+}

@@ -1,0 +1,124 @@
+//! Timestamps as the account API writes them (`2025-01-01T00:00:00.000Z`) and `Retry-After`
+//! HTTP-dates.
+
+use time::format_description::well_known::Rfc3339;
+use time::macros::format_description;
+use time::{Duration, OffsetDateTime, UtcOffset};
+
+/// The current time, cut to milliseconds so that a value written and read back compares equal.
+pub fn now() -> OffsetDateTime {
+    truncate_ms(OffsetDateTime::now_utc())
+}
+
+pub fn truncate_ms(t: OffsetDateTime) -> OffsetDateTime {
+    let t = t.to_offset(UtcOffset::UTC);
+    t.replace_nanosecond(t.millisecond() as u32 * 1_000_000)
+        .unwrap_or(t)
+}
+
+/// RFC 3339 in UTC with exactly three fractional digits and `Z`, like the API's own examples.
+pub fn format(t: OffsetDateTime) -> String {
+    let fmt =
+        format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z");
+    t.to_offset(UtcOffset::UTC)
+        .format(&fmt)
+        .unwrap_or_else(|_| String::from("1970-01-01T00:00:00.000Z"))
+}
+
+pub fn parse(s: &str) -> Result<OffsetDateTime, time::error::Parse> {
+    OffsetDateTime::parse(s, &Rfc3339).map(truncate_ms)
+}
+
+/// IMF-fixdate (RFC 9110 §5.6.7), the HTTP-date form of `Retry-After`.
+pub fn http_date(t: OffsetDateTime) -> String {
+    let fmt = format_description!(
+        "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
+    );
+    t.to_offset(UtcOffset::UTC)
+        .format(&fmt)
+        .unwrap_or_else(|_| String::from("Thu, 01 Jan 1970 00:00:00 GMT"))
+}
+
+/// `now + seconds`, saturating instead of overflowing on absurd inputs.
+pub fn after_seconds(from: OffsetDateTime, seconds: i64) -> OffsetDateTime {
+    from.checked_add(Duration::seconds(seconds))
+        .unwrap_or(if seconds < 0 {
+            OffsetDateTime::UNIX_EPOCH
+        } else {
+            from
+        })
+}
+
+/// serde adapter for a required timestamp.
+pub mod serde_ms {
+    use serde::{Deserialize, Deserializer, Serializer};
+    use time::OffsetDateTime;
+
+    pub fn serialize<S: Serializer>(t: &OffsetDateTime, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&super::format(*t))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<OffsetDateTime, D::Error> {
+        let s = String::deserialize(d)?;
+        super::parse(&s).map_err(|e| serde::de::Error::custom(format!("{s:?}: {e}")))
+    }
+}
+
+/// serde adapter for an optional timestamp (`null` or absent = none).
+pub mod serde_ms_option {
+    use serde::{Deserialize, Deserializer, Serializer};
+    use time::OffsetDateTime;
+
+    pub fn serialize<S: Serializer>(t: &Option<OffsetDateTime>, s: S) -> Result<S::Ok, S::Error> {
+        match t {
+            Some(t) => s.serialize_str(&super::format(*t)),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<OffsetDateTime>, D::Error> {
+        match Option::<String>::deserialize(d)? {
+            Some(s) => super::parse(&s)
+                .map(Some)
+                .map_err(|e| serde::de::Error::custom(format!("{s:?}: {e}"))),
+            None => Ok(None),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::datetime;
+
+    #[test]
+    fn formats_like_the_api() {
+        assert_eq!(
+            format(datetime!(2025-01-01 00:00:00.123456 UTC)),
+            "2025-01-01T00:00:00.123Z"
+        );
+        assert_eq!(
+            format(datetime!(2025-01-01 02:00:00 +02:00)),
+            "2025-01-01T00:00:00.000Z"
+        );
+    }
+
+    #[test]
+    fn http_date_is_imf_fixdate() {
+        assert_eq!(
+            http_date(datetime!(1994-11-06 08:49:37 UTC)),
+            "Sun, 06 Nov 1994 08:49:37 GMT"
+        );
+    }
+
+    #[test]
+    fn parses_rfc3339_with_and_without_fraction() {
+        assert_eq!(
+            parse("2027-01-01T00:00:00Z").ok(),
+            Some(datetime!(2027-01-01 00:00:00 UTC))
+        );
+        assert!(parse("2027-01-01").is_err());
+    }
+}

@@ -1,0 +1,120 @@
+//! The `databricks-account-emulator` binary: URL on the first stdout line, serves, stops on
+//! SIGTERM.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use databricks_account_emulator::canonical::*;
+
+const BIN: &str = env!("CARGO_BIN_EXE_databricks-account-emulator");
+
+/// Kills the child on drop so a failing test leaves nothing behind.
+struct Running(Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn spawn(args: &[&str]) -> (Running, String) {
+    let mut child = Command::new(BIN)
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let mut line = String::new();
+    BufReader::new(stdout).read_line(&mut line).unwrap();
+    (Running(child), line)
+}
+
+fn wait_exit(child: &mut Child, limit: Duration) -> Option<std::process::ExitStatus> {
+    let start = Instant::now();
+    while start.elapsed() < limit {
+        if let Some(status) = child.try_wait().unwrap() {
+            return Some(status);
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    None
+}
+
+#[tokio::test]
+async fn binary_prints_its_url_first_serves_the_seed_and_stops_on_sigterm() {
+    let seed = concat!(env!("CARGO_MANIFEST_DIR"), "/seeds/quickstart.json");
+    let (mut running, line) = spawn(&["--seed", seed, "--port", "0"]);
+    let url = line.trim_end().to_owned();
+    assert!(line.ends_with('\n'));
+    assert!(url.starts_with("http://127.0.0.1:"), "{line:?}");
+    assert!(url[17..].parse::<u16>().unwrap() > 0);
+
+    let http = reqwest::Client::new();
+    let resp = http
+        .post(format!("{url}/oidc/accounts/{ACCOUNT_ID}/v1/token"))
+        .basic_auth(APPLICATION_ID, Some(SECRET))
+        .form(&[("grant_type", "client_credentials"), ("scope", "all-apis")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    let calls: serde_json::Value = http
+        .get(format!("{url}/_emulator/calls"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(calls["token"], 1);
+
+    let pid = running.0.id().to_string();
+    let status = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+    assert!(status.success());
+    let exit = wait_exit(&mut running.0, Duration::from_secs(10)).expect("exits after SIGTERM");
+    assert!(exit.success(), "{exit:?}");
+    let mut log = String::new();
+    std::io::Read::read_to_string(running.0.stderr.as_mut().unwrap(), &mut log).unwrap();
+    assert!(log.contains("listening"), "{log}");
+}
+
+#[test]
+fn binary_without_seed_starts_empty() {
+    let (mut running, line) = spawn(&["--quiet"]);
+    assert!(line.starts_with("http://127.0.0.1:"));
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let state: serde_json::Value = rt.block_on(async {
+        reqwest::get(format!("{}/_emulator/state", line.trim_end()))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    });
+    assert_eq!(state["accounts"], serde_json::json!([]));
+    running.0.kill().unwrap();
+}
+
+#[test]
+fn binary_rejects_bad_arguments_and_bad_seeds() {
+    for args in [
+        &["--port", "x"][..],
+        &["--frobnicate"][..],
+        &["--seed", "/nonexistent/seed.json"][..],
+    ] {
+        let out = Command::new(BIN).args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(out.stdout.is_empty(), "no URL line on failure");
+        assert!(!out.stderr.is_empty());
+    }
+    let out = Command::new(BIN).arg("--help").output().unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("--seed"));
+}
