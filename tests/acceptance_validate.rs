@@ -273,13 +273,3 @@ fn provider_block_rules_point_at_the_attribute() {
     );
     assert_eq!(validate_json(&ok)["valid"], true);
 }
-
-#[test]
-fn plan_answers_with_a_clear_error_until_the_lifecycle_exists() {
-    let work = Workdir::new(&resource(&[]));
-    let out = work.run(&["plan", "-no-color"]);
-    assert_eq!(out.code, 1, "{}", out.combined());
-    assert!(out.combined().contains("Plan is not supported yet"), "{}", out.combined());
-    assert!(!out.combined().contains("panic"), "{}", out.combined());
-    assert!(!work.path().join("terraform.tfstate").exists());
-}

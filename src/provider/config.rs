@@ -3,6 +3,8 @@
 
 use std::time::Duration;
 
+use databricks_account_client::{AccountHost, ClientCredentials, SecretString, parse_host};
+
 use crate::protocol::cty::Value;
 use crate::protocol::diagnostics::{Diagnostic, Diagnostics};
 use crate::protocol::path::AttributePath;
@@ -34,26 +36,22 @@ pub fn validate(config: &Value) -> Diagnostics {
 }
 
 /// Management credentials for refresh and import in one account.
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct Management {
     pub account_id: String,
     pub client_id: String,
-    pub client_secret: String,
+    pub client_secret: SecretString,
 }
 
-impl std::fmt::Debug for Management {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Management")
-            .field("account_id", &self.account_id)
-            .field("client_id", &self.client_id)
-            .field("client_secret", &"***")
-            .finish()
+impl Management {
+    pub fn credentials(&self) -> ClientCredentials {
+        ClientCredentials::new(self.client_id.clone(), self.client_secret.clone())
     }
 }
 
 #[derive(Clone, Debug)]
 pub struct Settings {
-    pub host: Option<String>,
+    pub host: Option<AccountHost>,
     pub management: Option<Management>,
     pub http_timeout: Duration,
     pub retry_timeout: Duration,
@@ -77,23 +75,31 @@ pub fn resolve(
         _ => None,
     };
 
-    let host = text("host", "DATABRICKS_HOST");
-    if let Some(h) = &host
-        && let Err(reason) = crate::provider::host::check_host(h)
-    {
-        diags.push(
-            Diagnostic::error(
-                "Invalid account host",
-                format!("`host` (or DATABRICKS_HOST) {reason}"),
-            )
-            .at(AttributePath::attr("host")),
-        );
-    }
+    let host = match text("host", "DATABRICKS_HOST").map(|h| parse_host(&h)) {
+        None => None,
+        Some(Ok(host)) => Some(host),
+        Some(Err(reason)) => {
+            diags.push(
+                Diagnostic::error(
+                    "Invalid account host",
+                    format!("`host` (or DATABRICKS_HOST): {reason}."),
+                )
+                .at(AttributePath::attr("host")),
+            );
+            None
+        }
+    };
 
     let account_id = text("account_id", "DATABRICKS_ACCOUNT_ID");
     let client_id = text("client_id", "DATABRICKS_CLIENT_ID");
     let client_secret = text("client_secret", "DATABRICKS_CLIENT_SECRET");
+    // Credentials that depend on resources not yet applied are unknown while planning: plan
+    // as if there were none (reads fall back to each connection's own secret).
+    let pending = ["account_id", "client_id", "client_secret"]
+        .iter()
+        .any(|n| matches!(field(config, n), Field::Unknown));
     let management = match (account_id, client_id, client_secret) {
+        _ if pending => None,
         (None, None, None) => None,
         (Some(account_id), Some(client_id), Some(client_secret)) => {
             for (name, value) in [("account_id", &account_id), ("client_id", &client_id)] {
@@ -110,7 +116,7 @@ pub fn resolve(
             Some(Management {
                 account_id,
                 client_id,
-                client_secret,
+                client_secret: client_secret.into(),
             })
         }
         (a, c, s) => {

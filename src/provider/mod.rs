@@ -2,11 +2,12 @@
 //! functions over decoded values. Knows nothing of gRPC or msgpack.
 
 pub mod config;
-pub mod host;
 pub mod schema;
 pub mod validators;
 
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
+
+use databricks_account_client::{Client, ClientConfig};
 
 use tokio_util::sync::CancellationToken;
 
@@ -14,16 +15,24 @@ use crate::protocol::backend::{
     ApplyRequest, ApplyResponse, Backend, ClientCapabilities, ImportRequest, ImportResponse,
     PlanRequest, PlanResponse, ReadRequest, ReadResponse, UpgradeRequest, UpgradeResponse,
 };
-use crate::protocol::cty::Value;
+use crate::protocol::cty::{Type, Value};
 use crate::protocol::diagnostics::{Diagnostic, Diagnostics};
 use crate::protocol::schema::Schema;
-use crate::resource::workflow_connection;
+use crate::resource::workflow_connection::{self, Context};
 
 pub struct DatabricksProvider {
     provider_schema: Schema,
     resource_schemas: Vec<(&'static str, Schema)>,
-    /// Set by ConfigureProvider; resource operations of later issues read it.
-    settings: Mutex<Option<config::Settings>>,
+    connection_type: Type,
+    /// Set by ConfigureProvider, once per process.
+    configured: Mutex<Option<Arc<Configured>>>,
+}
+
+/// The resolved provider configuration and the one client every operation shares (its token
+/// cache is what lets a refresh of many connections use one management token).
+pub struct Configured {
+    pub settings: config::Settings,
+    pub client: Client,
 }
 
 impl Default for DatabricksProvider {
@@ -34,34 +43,38 @@ impl Default for DatabricksProvider {
 
 impl DatabricksProvider {
     pub fn new() -> Self {
+        let connection = workflow_connection::schema();
         Self {
             provider_schema: schema::provider_schema(),
-            resource_schemas: vec![(
-                workflow_connection::TYPE_NAME,
-                workflow_connection::schema(),
-            )],
-            settings: Mutex::new(None),
+            connection_type: connection.implied_type(),
+            resource_schemas: vec![(workflow_connection::TYPE_NAME, connection)],
+            configured: Mutex::new(None),
         }
     }
 
-    pub fn settings(&self) -> Option<config::Settings> {
-        self.settings
+    pub fn configured(&self) -> Option<Arc<Configured>> {
+        self.configured
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .clone()
     }
 }
 
-/// What a resource operation answers until it is built: an error that says so, never a
-/// panic and never invented state.
-fn not_supported(operation: &str) -> Diagnostics {
+fn build_client(settings: &config::Settings) -> Result<Client, String> {
+    let mut config = ClientConfig::new("terraform-provider-databricks", env!("CARGO_PKG_VERSION"))
+        .map_err(|e| e.to_string())?;
+    config.host = settings.host.clone();
+    config.http_timeout = settings.http_timeout;
+    config.retry_timeout = settings.retry_timeout;
+    config.rate_limit = settings.rate_limit;
+    Client::new(config).map_err(|e| e.to_string())
+}
+
+fn not_configured() -> Diagnostics {
     Diagnostic::error(
-        format!("{operation} is not supported yet"),
-        format!(
-            "This build of terraform-provider-databricks declares databricks_workflow_connection \
-             but cannot {operation_lower} it yet. Nothing was changed.",
-            operation_lower = operation.to_lowercase()
-        ),
+        "Provider not configured",
+        "Terraform asked for a resource operation before configuring the provider. This is a \
+         bug in Terraform or the provider; nothing was changed.",
     )
     .into()
 }
@@ -80,12 +93,20 @@ impl Backend for DatabricksProvider {
     }
 
     async fn configure(&self, config: Value) -> Diagnostics {
-        match config::resolve(&config, |name| std::env::var(name).ok()) {
-            Ok(settings) => {
-                *self.settings.lock().unwrap_or_else(PoisonError::into_inner) = Some(settings);
+        let settings = match config::resolve(&config, |name| std::env::var(name).ok()) {
+            Ok(settings) => settings,
+            Err(diags) => return diags,
+        };
+        match build_client(&settings) {
+            Ok(client) => {
+                *self
+                    .configured
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner) =
+                    Some(Arc::new(Configured { settings, client }));
                 Diagnostics::new()
             }
-            Err(diags) => diags,
+            Err(e) => Diagnostic::error("Cannot configure the Databricks client", e).into(),
         }
     }
 
@@ -101,64 +122,68 @@ impl Backend for DatabricksProvider {
     async fn plan_resource_change(
         &self,
         _type_name: &str,
-        _request: PlanRequest,
+        request: PlanRequest,
         _cancel: CancellationToken,
     ) -> PlanResponse {
-        PlanResponse {
-            planned_state: Value::Null,
-            requires_replace: Vec::new(),
-            planned_private: Vec::new(),
-            diagnostics: not_supported("Plan"),
-        }
+        workflow_connection::plan::plan(request)
     }
 
     async fn apply_resource_change(
         &self,
         _type_name: &str,
         request: ApplyRequest,
-        _cancel: CancellationToken,
+        cancel: CancellationToken,
     ) -> ApplyResponse {
-        ApplyResponse {
-            new_state: request.prior_state,
-            private: Vec::new(),
-            diagnostics: not_supported("Apply"),
-        }
+        let Some(configured) = self.configured() else {
+            return ApplyResponse {
+                new_state: request.prior_state,
+                private: request.planned_private,
+                diagnostics: not_configured(),
+            };
+        };
+        let ctx = Context {
+            client: &configured.client,
+            management: configured.settings.management.as_ref(),
+            cancel,
+        };
+        workflow_connection::apply::apply(&ctx, request).await
     }
 
     async fn read_resource(
         &self,
         _type_name: &str,
         request: ReadRequest,
-        _cancel: CancellationToken,
+        cancel: CancellationToken,
     ) -> ReadResponse {
-        ReadResponse {
-            new_state: request.current_state,
-            private: request.private,
-            diagnostics: not_supported("Read"),
-        }
+        let Some(configured) = self.configured() else {
+            return ReadResponse {
+                new_state: request.current_state,
+                private: request.private,
+                diagnostics: not_configured(),
+            };
+        };
+        let ctx = Context {
+            client: &configured.client,
+            management: configured.settings.management.as_ref(),
+            cancel,
+        };
+        workflow_connection::read::read(&ctx, request).await
     }
 
     async fn import_resource_state(
         &self,
         _type_name: &str,
-        _request: ImportRequest,
+        request: ImportRequest,
         _cancel: CancellationToken,
     ) -> ImportResponse {
-        ImportResponse {
-            state: Value::Null,
-            private: Vec::new(),
-            diagnostics: not_supported("Import"),
-        }
+        let names: Vec<&str> = match &self.connection_type {
+            Type::Object(attrs) => attrs.keys().map(String::as_str).collect(),
+            _ => Vec::new(),
+        };
+        workflow_connection::import::import(request, &names)
     }
 
-    fn upgrade_resource_state(
-        &self,
-        _type_name: &str,
-        _request: UpgradeRequest,
-    ) -> UpgradeResponse {
-        UpgradeResponse {
-            state: Value::Null,
-            diagnostics: not_supported("Upgrade"),
-        }
+    fn upgrade_resource_state(&self, _type_name: &str, request: UpgradeRequest) -> UpgradeResponse {
+        workflow_connection::upgrade::upgrade(request, &self.connection_type)
     }
 }

@@ -163,13 +163,13 @@ pub fn non_negative(diags: &mut Diagnostics, config: &Value, name: &str) {
 /// `https://host[:port]`, or `http://` to a loopback address (the emulator, a local proxy).
 pub fn account_host(diags: &mut Diagnostics, config: &Value, name: &str) {
     if let Some(s) = known_str(config, name)
-        && let Err(reason) = crate::provider::host::check_host(s)
+        && let Err(reason) = databricks_account_client::parse_host(s)
     {
         error(
             diags,
             name,
             "Invalid account host",
-            format!("`{name}` {reason}"),
+            format!("`{name}`: {reason}."),
         );
     }
 }

@@ -1,0 +1,142 @@
+//! Client configuration: host override, timeouts, retry budget, rate limit, User-Agent.
+
+use std::time::Duration;
+
+use crate::host::AccountHost;
+
+/// Settings of a [`crate::Client`]. Build with [`ClientConfig::new`] and adjust the public fields.
+#[derive(Clone, Debug)]
+pub struct ClientConfig {
+    /// Replaces the per-cloud account host for every call (gov clouds, a proxy, the emulator).
+    pub host: Option<AccountHost>,
+    /// Timeout of one HTTP request, from connecting until the whole body is read. Default 60 s.
+    pub http_timeout: Duration,
+    /// Total time one operation (a `verify`, a secret list, …) may spend waiting to retry.
+    /// Default 300 s. Retrying stops when the next wait would not fit in what is left.
+    pub retry_timeout: Duration,
+    /// Retry budget of one token request; the token endpoint gets the smaller of this and what
+    /// is left of the operation's budget. Default 60 s, as the Databricks Go SDK: a token
+    /// endpoint that keeps failing for a minute is better reported than waited on.
+    pub token_retry_timeout: Duration,
+    /// Maximum requests per second to one host (burst of the same size). Default 15, as the SDKs.
+    pub rate_limit: u32,
+    /// First backoff step; it doubles per attempt up to `max_backoff`. Default 1 s.
+    pub initial_backoff: Duration,
+    /// Largest backoff step (before `Retry-After`, which may ask for more). Default 30 s.
+    pub max_backoff: Duration,
+    user_agent: String,
+}
+
+/// A setting that cannot work.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ConfigError {
+    #[error(
+        "invalid User-Agent {part} {value:?}: use only letters, digits and _ . + - (e.g. terraform-provider-databricks/0.1.0)"
+    )]
+    UserAgent { part: &'static str, value: String },
+    #[error("rate_limit must be at least 1 request per second")]
+    RateLimit,
+    #[error("http_timeout must be greater than zero")]
+    HttpTimeout,
+    #[error("the HTTP client could not be built: {0}")]
+    HttpClient(String),
+}
+
+impl ClientConfig {
+    /// Defaults with a User-Agent that starts with `product/version`, e.g.
+    /// `terraform-provider-databricks/0.1.0 databricks-account-client/0.1.0 os/linux`.
+    pub fn new(product: &str, version: &str) -> Result<Self, ConfigError> {
+        check_ua_token("product", product)?;
+        check_ua_token("version", version)?;
+        Ok(Self {
+            host: None,
+            http_timeout: Duration::from_secs(60),
+            retry_timeout: Duration::from_secs(300),
+            token_retry_timeout: Duration::from_secs(60),
+            rate_limit: 15,
+            initial_backoff: Duration::from_secs(1),
+            max_backoff: Duration::from_secs(30),
+            user_agent: format!(
+                "{product}/{version} databricks-account-client/{} os/{}",
+                env!("CARGO_PKG_VERSION"),
+                std::env::consts::OS
+            ),
+        })
+    }
+
+    /// The full User-Agent header value.
+    pub fn user_agent(&self) -> &str {
+        &self.user_agent
+    }
+
+    pub(crate) fn validate(&self) -> Result<(), ConfigError> {
+        if self.rate_limit == 0 {
+            return Err(ConfigError::RateLimit);
+        }
+        if self.http_timeout.is_zero() {
+            return Err(ConfigError::HttpTimeout);
+        }
+        Ok(())
+    }
+}
+
+// The User-Agent grammar of the Databricks SDKs: key/value tokens of `[0-9A-Za-z_.+-]`.
+fn check_ua_token(part: &'static str, value: &str) -> Result<(), ConfigError> {
+    let ok = !value.is_empty()
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'+' | b'-'));
+    if ok {
+        Ok(())
+    } else {
+        Err(ConfigError::UserAgent {
+            part,
+            value: value.to_owned(),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn user_agent_starts_with_the_product_and_names_this_crate_and_the_os() {
+        let c = ClientConfig::new("terraform-provider-databricks", "0.1.0").unwrap();
+        assert!(
+            c.user_agent()
+                .starts_with("terraform-provider-databricks/0.1.0 ")
+        );
+        assert!(c.user_agent().contains(&format!(
+            " databricks-account-client/{} ",
+            env!("CARGO_PKG_VERSION")
+        )));
+        assert!(
+            c.user_agent()
+                .ends_with(&format!(" os/{}", std::env::consts::OS))
+        );
+    }
+
+    #[test]
+    fn defaults_match_the_design() {
+        let c = ClientConfig::new("p", "1").unwrap();
+        assert_eq!(c.http_timeout, Duration::from_secs(60));
+        assert_eq!(c.retry_timeout, Duration::from_secs(300));
+        assert_eq!(c.rate_limit, 15);
+        assert!(c.host.is_none());
+        assert_eq!(c.validate(), Ok(()));
+    }
+
+    #[test]
+    fn bad_user_agent_tokens_and_limits_are_refused() {
+        assert!(ClientConfig::new("has space", "1").is_err());
+        assert!(ClientConfig::new("p", "").is_err());
+        assert!(ClientConfig::new("p", "1/2").is_err());
+        let mut c = ClientConfig::new("p", "1").unwrap();
+        c.rate_limit = 0;
+        assert_eq!(c.validate(), Err(ConfigError::RateLimit));
+        c.rate_limit = 1;
+        c.http_timeout = Duration::ZERO;
+        assert_eq!(c.validate(), Err(ConfigError::HttpTimeout));
+    }
+}

@@ -1,0 +1,334 @@
+//! Account console hosts: the per-cloud defaults and validation of a host override.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::net::IpAddr;
+use std::str::FromStr;
+
+/// The cloud of a Databricks account; it selects the default account host.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Cloud {
+    Aws,
+    Azure,
+    Gcp,
+}
+
+impl Cloud {
+    /// Every cloud, in a fixed order.
+    pub const ALL: [Cloud; 3] = [Cloud::Aws, Cloud::Azure, Cloud::Gcp];
+
+    /// The name used in configuration: `aws`, `azure` or `gcp`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Cloud::Aws => "aws",
+            Cloud::Azure => "azure",
+            Cloud::Gcp => "gcp",
+        }
+    }
+
+    /// The commercial account console of this cloud (DESIGN §3).
+    pub fn default_host(self) -> AccountHost {
+        let base = match self {
+            Cloud::Aws => "https://accounts.cloud.databricks.com",
+            Cloud::Azure => "https://accounts.azuredatabricks.net",
+            Cloud::Gcp => "https://accounts.gcp.databricks.com",
+        };
+        AccountHost {
+            base: Cow::Borrowed(base),
+            rate_key: Cow::Borrowed(base),
+        }
+    }
+}
+
+impl fmt::Display for Cloud {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A cloud name that is not `aws`, `azure` or `gcp`.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("unknown cloud provider {0:?}: expected \"aws\", \"azure\" or \"gcp\"")]
+pub struct UnknownCloud(pub String);
+
+impl FromStr for Cloud {
+    type Err = UnknownCloud;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Cloud::ALL
+            .into_iter()
+            .find(|c| c.as_str() == s)
+            .ok_or_else(|| UnknownCloud(s.to_owned()))
+    }
+}
+
+/// A validated account console base URL, e.g. `https://accounts.cloud.databricks.com`, or an
+/// override such as `http://127.0.0.1:8080/prefix`. Always without a trailing slash, query,
+/// fragment or credentials.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct AccountHost {
+    base: Cow<'static, str>,
+    // scheme://host[:port]: what the per-host rate limiter is keyed by (a path prefix is
+    // still the same server).
+    rate_key: Cow<'static, str>,
+}
+
+impl AccountHost {
+    /// The base URL without a trailing slash.
+    pub fn as_str(&self) -> &str {
+        &self.base
+    }
+
+    pub(crate) fn rate_key(&self) -> &str {
+        &self.rate_key
+    }
+
+    /// `base` followed by the given path segments, each percent-encoded, so an identifier can
+    /// never change the path (`..`, `/`, `?`).
+    pub(crate) fn url(&self, segments: &[&str]) -> String {
+        let mut out = String::from(self.as_str());
+        for segment in segments {
+            out.push('/');
+            encode_segment(segment, &mut out);
+        }
+        out
+    }
+}
+
+impl fmt::Display for AccountHost {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for AccountHost {
+    type Err = HostError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        parse_host(s)
+    }
+}
+
+/// Why a host override was refused. Messages say what to write instead.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum HostError {
+    #[error("the host is empty: give a URL such as https://accounts.cloud.databricks.com")]
+    Empty,
+    #[error(
+        "the host {0:?} has no scheme: write it as a URL, e.g. https://accounts.cloud.databricks.com"
+    )]
+    MissingScheme(String),
+    #[error("the host {input:?} is not a valid URL: {reason}")]
+    Invalid { input: String, reason: String },
+    #[error("the host {input:?} uses the scheme {scheme:?}: only https:// is supported")]
+    UnsupportedScheme { input: String, scheme: String },
+    #[error(
+        "the host {0:?} uses http:// for a non-loopback address: use https://, or http:// only for 127.0.0.0/8, ::1 or localhost"
+    )]
+    InsecureHttp(String),
+    #[error(
+        "the host {0:?} contains a user name or password: remove it, credentials go in client_id / client_secret"
+    )]
+    HasCredentials(String),
+    #[error("the host {0:?} has a query or fragment: give only scheme, host, port and path")]
+    HasQueryOrFragment(String),
+}
+
+/// Validates an account host override. Accepts `https://…` anywhere and `http://…` only for
+/// loopback hosts (127.0.0.0/8, `::1`, `localhost`). A path prefix is kept (a proxy may mount
+/// the API under one); a trailing slash is dropped.
+pub fn parse_host(input: &str) -> Result<AccountHost, HostError> {
+    let trimmed = input.trim();
+    if trimmed.is_empty() {
+        return Err(HostError::Empty);
+    }
+    let url = match url::Url::parse(trimmed) {
+        Ok(url) => url,
+        Err(url::ParseError::RelativeUrlWithoutBase) => {
+            return Err(HostError::MissingScheme(trimmed.to_owned()));
+        }
+        Err(e) => {
+            return Err(HostError::Invalid {
+                input: trimmed.to_owned(),
+                reason: e.to_string(),
+            });
+        }
+    };
+    let secure = match url.scheme() {
+        "https" => true,
+        "http" => false,
+        other => {
+            return Err(HostError::UnsupportedScheme {
+                input: trimmed.to_owned(),
+                scheme: other.to_owned(),
+            });
+        }
+    };
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(HostError::HasCredentials(redact_userinfo(&url)));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(HostError::HasQueryOrFragment(trimmed.to_owned()));
+    }
+    let Some(host) = url.host() else {
+        return Err(HostError::Invalid {
+            input: trimmed.to_owned(),
+            reason: "no host name".to_owned(),
+        });
+    };
+    if !secure && !is_loopback(&host) {
+        return Err(HostError::InsecureHttp(trimmed.to_owned()));
+    }
+    let host_str = url.host_str().unwrap_or_default();
+    let origin = match url.port() {
+        Some(port) => format!("{}://{host_str}:{port}", url.scheme()),
+        None => format!("{}://{host_str}", url.scheme()),
+    };
+    let path = url.path().trim_end_matches('/');
+    Ok(AccountHost {
+        base: Cow::Owned(format!("{origin}{path}")),
+        rate_key: Cow::Owned(origin),
+    })
+}
+
+fn is_loopback(host: &url::Host<&str>) -> bool {
+    match host {
+        url::Host::Ipv4(ip) => IpAddr::V4(*ip).is_loopback(),
+        url::Host::Ipv6(ip) => IpAddr::V6(*ip).is_loopback(),
+        url::Host::Domain(name) => name.trim_end_matches('.').eq_ignore_ascii_case("localhost"),
+    }
+}
+
+// The error echoes the input, so the password must not be in it.
+fn redact_userinfo(url: &url::Url) -> String {
+    let mut shown = url.clone();
+    let _ = shown.set_password(None);
+    let _ = shown.set_username("***");
+    shown.to_string()
+}
+
+// RFC 3986 unreserved characters stay; every other byte becomes %XX.
+fn encode_segment(segment: &str, out: &mut String) {
+    for &b in segment.as_bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    // A segment of only dots would still be a relative path step.
+    if segment == "." || segment == ".." {
+        let dots = out.len() - segment.len();
+        out.truncate(dots);
+        out.push_str(&"%2E".repeat(segment.len()));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_hosts_per_cloud() {
+        assert_eq!(
+            Cloud::Aws.default_host().as_str(),
+            "https://accounts.cloud.databricks.com"
+        );
+        assert_eq!(
+            Cloud::Azure.default_host().as_str(),
+            "https://accounts.azuredatabricks.net"
+        );
+        assert_eq!(
+            Cloud::Gcp.default_host().as_str(),
+            "https://accounts.gcp.databricks.com"
+        );
+        for cloud in Cloud::ALL {
+            assert_eq!(
+                parse_host(cloud.default_host().as_str()),
+                Ok(cloud.default_host())
+            );
+        }
+    }
+
+    #[test]
+    fn cloud_names_parse_exactly() {
+        assert_eq!("aws".parse::<Cloud>(), Ok(Cloud::Aws));
+        assert_eq!("azure".parse::<Cloud>(), Ok(Cloud::Azure));
+        assert_eq!("gcp".parse::<Cloud>(), Ok(Cloud::Gcp));
+        assert!("AWS".parse::<Cloud>().is_err());
+        assert!("oracle".parse::<Cloud>().is_err());
+    }
+
+    #[test]
+    fn https_is_accepted_and_normalised() {
+        let h = parse_host(" https://accounts.cloud.databricks.us/ ").unwrap();
+        assert_eq!(h.as_str(), "https://accounts.cloud.databricks.us");
+        let h = parse_host("https://proxy.example.com:8443/databricks/").unwrap();
+        assert_eq!(h.as_str(), "https://proxy.example.com:8443/databricks");
+        assert_eq!(h.rate_key(), "https://proxy.example.com:8443");
+    }
+
+    #[test]
+    fn http_is_accepted_only_for_loopback() {
+        for ok in [
+            "http://127.0.0.1:8080",
+            "http://127.1.2.3",
+            "http://[::1]:9000",
+            "http://localhost:1234",
+            "http://LOCALHOST",
+        ] {
+            assert!(parse_host(ok).is_ok(), "{ok} should be accepted");
+        }
+        for bad in [
+            "http://10.0.0.1",
+            "http://accounts.cloud.databricks.com",
+            "http://localhost.example.com",
+            "http://[::2]",
+            "http://128.0.0.1",
+        ] {
+            assert!(
+                matches!(parse_host(bad), Err(HostError::InsecureHttp(_))),
+                "{bad} should be refused"
+            );
+        }
+    }
+
+    #[test]
+    fn malformed_hosts_are_refused_with_a_reason() {
+        assert_eq!(parse_host("  "), Err(HostError::Empty));
+        assert!(matches!(
+            parse_host("accounts.cloud.databricks.com"),
+            Err(HostError::MissingScheme(_))
+        ));
+        assert!(matches!(
+            parse_host("ftp://x.example.com"),
+            Err(HostError::UnsupportedScheme { .. })
+        ));
+        assert!(matches!(
+            parse_host("https://x.example.com/?a=b"),
+            Err(HostError::HasQueryOrFragment(_))
+        ));
+        assert!(matches!(
+            parse_host("https://[oops"),
+            Err(HostError::Invalid { .. })
+        ));
+    }
+
+    #[test]
+    fn credentials_in_the_host_are_refused_without_echoing_the_password() {
+        let err = parse_host("https://user:hunter2@x.example.com").unwrap_err();
+        assert!(matches!(err, HostError::HasCredentials(_)));
+        assert!(!err.to_string().contains("hunter2"), "{err}");
+    }
+
+    #[test]
+    fn url_segments_are_percent_encoded() {
+        let h = parse_host("http://127.0.0.1:1/p").unwrap();
+        assert_eq!(
+            h.url(&["a b", "../x", "ok-1_2.3~"]),
+            "http://127.0.0.1:1/p/a%20b/..%2Fx/ok-1_2.3~"
+        );
+        assert_eq!(h.url(&[".."]), "http://127.0.0.1:1/p/%2E%2E");
+        assert_eq!(h.url(&["é?"]), "http://127.0.0.1:1/p/%C3%A9%3F");
+    }
+}

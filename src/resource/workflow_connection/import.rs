@@ -1,0 +1,101 @@
+//! ImportResourceState: `<cloud_provider>/<account_id>/<service_principal_id>/<secret_id>`.
+//! The imported record is `unchecked`; the read that follows checks what the available
+//! credentials allow, and the first apply with a configured secret verifies it fully.
+
+use crate::protocol::backend::{ImportRequest, ImportResponse};
+use crate::protocol::cty::Value;
+use crate::protocol::diagnostics::Diagnostic;
+use crate::provider::validators::is_uuid;
+
+use super::model::{self, DEFAULT_EXPIRY_WARNING_DAYS};
+use super::validate::CLOUDS;
+
+const FORMAT: &str = "<cloud_provider>/<account_id>/<service_principal_id>/<secret_id>, e.g. \
+    aws/0d2a7b1c-1234-4abc-9def-0123456789ab/2323502488275632/09094e3230c8…";
+
+pub fn import(request: ImportRequest, attribute_names: &[&str]) -> ImportResponse {
+    match parse(&request.id) {
+        Ok([cloud, account, sp, secret]) => {
+            let mut state = model::null_object(attribute_names.iter().copied());
+            model::set(&mut state, "cloud_provider", model::string(cloud));
+            model::set(&mut state, "account_id", model::string(account));
+            model::set(&mut state, "service_principal_id", model::string(sp));
+            model::set(&mut state, "secret_id", model::string(secret));
+            model::set(
+                &mut state,
+                "id",
+                model::string(model::id_of(account, sp, secret)),
+            );
+            model::set(
+                &mut state,
+                "expiry_warning_days",
+                model::number(DEFAULT_EXPIRY_WARNING_DAYS),
+            );
+            model::set(&mut state, "revoke_secret_on_destroy", Value::Bool(false));
+            model::set(&mut state, "status", model::string("unchecked"));
+            ImportResponse {
+                state,
+                private: Vec::new(),
+                diagnostics: Default::default(),
+            }
+        }
+        Err(problem) => ImportResponse {
+            state: Value::Null,
+            private: Vec::new(),
+            diagnostics: Diagnostic::error(
+                "Invalid import ID",
+                format!("{problem}. The import ID of a connection is {FORMAT}"),
+            )
+            .into(),
+        },
+    }
+}
+
+fn parse(id: &str) -> Result<[&str; 4], String> {
+    let parts: Vec<&str> = id.split('/').collect();
+    let [cloud, account, sp, secret] = parts[..] else {
+        return Err(format!(
+            "\"{id}\" has {} parts separated by '/', not 4",
+            parts.len()
+        ));
+    };
+    if !CLOUDS.contains(&cloud) {
+        return Err(format!(
+            "\"{cloud}\" is not a cloud provider (aws, azure or gcp)"
+        ));
+    }
+    if !is_uuid(account) {
+        return Err(format!("\"{account}\" is not an account ID (a UUID)"));
+    }
+    if sp.is_empty() || sp.len() > 20 || !sp.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(format!(
+            "\"{sp}\" is not a service principal ID (decimal digits)"
+        ));
+    }
+    if secret.trim().is_empty() {
+        return Err("the secret ID is empty".into());
+    }
+    Ok([cloud, account, sp, secret])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn import_ids_are_parsed_strictly() {
+        let ok = "aws/0d2a7b1c-1234-4abc-9def-0123456789ab/2323502488275632/09094e32";
+        assert_eq!(parse(ok).unwrap()[2], "2323502488275632");
+        for bad in [
+            "",
+            "aws/0d2a7b1c-1234-4abc-9def-0123456789ab/2323502488275632",
+            "AWS/0d2a7b1c-1234-4abc-9def-0123456789ab/1/s",
+            "aws/not-a-uuid/1/s",
+            "aws/0d2a7b1c-1234-4abc-9def-0123456789ab/12a/s",
+            "aws/0d2a7b1c-1234-4abc-9def-0123456789ab/1/ ",
+            "aws/0d2a7b1c-1234-4abc-9def-0123456789ab/1/s/extra",
+        ] {
+            assert!(parse(bad).is_err(), "{bad:?}");
+        }
+    }
+}
