@@ -252,3 +252,104 @@ fn debug_mode_prints_a_reattach_value_that_points_at_a_live_socket() {
     );
     assert!(!socket.exists());
 }
+
+#[tokio::test]
+async fn schema_and_metadata_announce_the_resource_and_capabilities() {
+    let provider = ProviderProcess::start(None);
+    let channel = provider.plain_channel().await.unwrap();
+    let schema = schema_call(channel.clone()).await.unwrap();
+    let caps = schema.server_capabilities.expect("capabilities");
+    assert!(caps.plan_destroy);
+    assert!(caps.get_provider_schema_optional);
+    assert!(
+        schema.provider.and_then(|p| p.block).is_some(),
+        "provider block present"
+    );
+    let metadata = ProviderClient::new(channel)
+        .get_metadata(pb::get_metadata::Request {})
+        .await
+        .unwrap()
+        .into_inner();
+    let names: Vec<_> = metadata
+        .resources
+        .iter()
+        .map(|r| r.type_name.as_str())
+        .collect();
+    assert_eq!(names, ["databricks_workflow_connection"]);
+    assert!(
+        metadata
+            .server_capabilities
+            .unwrap()
+            .get_provider_schema_optional
+    );
+}
+
+#[tokio::test]
+async fn health_service_reports_plugin_serving() {
+    let provider = ProviderProcess::start(None);
+    let channel = provider.plain_channel().await.unwrap();
+    let mut client = tonic_health::pb::health_client::HealthClient::new(channel);
+    let status = client
+        .check(tonic_health::pb::HealthCheckRequest {
+            service: "plugin".into(),
+        })
+        .await
+        .unwrap()
+        .into_inner()
+        .status;
+    assert_eq!(
+        status,
+        tonic_health::pb::health_check_response::ServingStatus::Serving as i32
+    );
+}
+
+#[tokio::test]
+async fn logs_are_hclog_json_lines_on_stderr_at_the_requested_level() {
+    use std::io::BufRead;
+    let mut child = Command::new(provider_binary())
+        .env("TF_PLUGIN_MAGIC_COOKIE", COOKIE)
+        .env("TF_LOG_PROVIDER", "debug")
+        .env_remove("PLUGIN_CLIENT_CERT")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    stdout.read_line(&mut line).unwrap();
+    let socket = line.split('|').nth(3).unwrap().to_string();
+    let path = std::path::PathBuf::from(socket);
+    let channel = tonic::transport::Endpoint::from_static("http://localhost")
+        .connect_with_connector(tower::service_fn(move |_| {
+            let path = path.clone();
+            async move {
+                Ok::<_, std::io::Error>(hyper_util::rt::TokioIo::new(
+                    tokio::net::UnixStream::connect(path).await?,
+                ))
+            }
+        }))
+        .await
+        .unwrap();
+    plugin::grpc_controller_client::GrpcControllerClient::new(channel)
+        .shutdown(plugin::Empty {})
+        .await
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert!(!lines.is_empty(), "debug logging produced nothing");
+    for l in &lines {
+        let v: serde_json::Value = serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}"));
+        for key in ["@level", "@message", "@timestamp", "@module"] {
+            assert!(v[key].is_string(), "{key} missing or not a string in {l}");
+        }
+        assert!(
+            ["debug", "info", "warn", "error"].contains(&v["@level"].as_str().unwrap()),
+            "{l}"
+        );
+    }
+    assert!(
+        stderr.contains("shutdown requested by Terraform"),
+        "{stderr}"
+    );
+}
