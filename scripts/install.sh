@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# Builds a release binary of the provider and installs it into Terraform's implied local
+# mirror, so that `terraform init` finds `terraform.local/okta-workflows/databricks` offline
+# (no dev_overrides) and records it in .terraform.lock.hcl:
+#
+#   ~/.terraform.d/plugins/terraform.local/okta-workflows/databricks/<version>/<os>_<arch>/terraform-provider-databricks_v<version>
+set -euo pipefail
+
+usage() {
+  cat <<'USAGE'
+usage: scripts/install.sh [options]
+
+  --binary PATH       install this provider binary instead of running `cargo build --release --locked`
+  --home DIR          install under DIR/.terraform.d/plugins instead of $HOME/.terraform.d/plugins
+  --plugins-dir DIR   install under DIR (a Terraform plugin directory) instead
+  --version VERSION   provider version to install as (default: the workspace version in Cargo.toml)
+  --os-arch OS_ARCH   platform directory, e.g. linux_amd64 (default: this machine's)
+  -h, --help          show this help
+
+Reinstalling the same version with a different binary changes its checksum: run
+`terraform init -upgrade` in configurations whose .terraform.lock.hcl recorded the old one.
+USAGE
+}
+
+root="$(cd "$(dirname "$0")/.." && pwd)"
+binary=""
+home="${HOME:-}"
+plugins_dir=""
+version=""
+os_arch=""
+
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --binary) binary="${2:?--binary needs a path}"; shift 2 ;;
+    --home) home="${2:?--home needs a directory}"; shift 2 ;;
+    --plugins-dir) plugins_dir="${2:?--plugins-dir needs a directory}"; shift 2 ;;
+    --version) version="${2:?--version needs a value}"; shift 2 ;;
+    --os-arch) os_arch="${2:?--os-arch needs a value}"; shift 2 ;;
+    -h|--help) usage; exit 0 ;;
+    *) echo "install.sh: unknown argument: $1" >&2; usage >&2; exit 2 ;;
+  esac
+done
+
+# The version of the workspace ([workspace.package] in Cargo.toml).
+workspace_version() {
+  awk '
+    /^\[workspace\.package\]/ { inside = 1; next }
+    /^\[/ { inside = 0 }
+    inside && /^version[ \t]*=/ { gsub(/^version[ \t]*=[ \t]*"|".*$/, ""); print; exit }
+  ' "$root/Cargo.toml"
+}
+
+# Terraform's platform name for this machine, e.g. linux_amd64, darwin_arm64.
+host_os_arch() {
+  local os arch
+  os="$(uname -s | tr '[:upper:]' '[:lower:]')"
+  case "$(uname -m)" in
+    x86_64|amd64) arch=amd64 ;;
+    aarch64|arm64) arch=arm64 ;;
+    i386|i686) arch=386 ;;
+    armv6l|armv7l|arm) arch=arm ;;
+    *) echo "install.sh: unsupported machine $(uname -m); pass --os-arch" >&2; return 1 ;;
+  esac
+  echo "${os}_${arch}"
+}
+
+[ -n "$version" ] || version="$(workspace_version)"
+if ! [[ "$version" =~ ^[0-9]+\.[0-9]+\.[0-9]+([-+][0-9A-Za-z.+-]+)?$ ]]; then
+  echo "install.sh: not a semantic version: '$version'" >&2
+  exit 1
+fi
+[ -n "$os_arch" ] || os_arch="$(host_os_arch)"
+
+if [ -z "$plugins_dir" ]; then
+  if [ -z "$home" ]; then
+    echo "install.sh: HOME is not set; pass --home or --plugins-dir" >&2
+    exit 1
+  fi
+  plugins_dir="$home/.terraform.d/plugins"
+fi
+
+if [ -z "$binary" ]; then
+  echo "Building the release binary (cargo build --release --locked)..." >&2
+  (cd "$root" && cargo build --release --locked --bin terraform-provider-databricks)
+  binary="$root/target/release/terraform-provider-databricks"
+fi
+if [ ! -f "$binary" ]; then
+  echo "install.sh: no provider binary at $binary" >&2
+  exit 1
+fi
+
+dest_dir="$plugins_dir/terraform.local/okta-workflows/databricks/$version/$os_arch"
+dest="$dest_dir/terraform-provider-databricks_v$version"
+mkdir -p "$dest_dir"
+# Copy next to the destination, then rename: a running `terraform` never sees half a file.
+tmp="$(mktemp "$dest_dir/.install.XXXXXX")"
+trap 'rm -f "$tmp"' EXIT
+cp "$binary" "$tmp"
+chmod 0755 "$tmp"
+mv -f "$tmp" "$dest"
+trap - EXIT
+
+echo "Installed $dest"
+cat <<HINT
+Use it with:
+
+  terraform {
+    required_providers {
+      databricks = {
+        source  = "terraform.local/okta-workflows/databricks"
+        version = "$version"
+      }
+    }
+  }
+
+then run \`terraform init\` (\`terraform init -upgrade\` where a lock file recorded an earlier build).
+HINT
