@@ -13,7 +13,7 @@ const RESOURCE_FLAGS: [(&str, bool, bool, bool, bool, bool); 18] = [
     ("account_id", true, false, false, false, false),
     ("client_id", true, false, false, false, false),
     ("client_secret", false, true, false, true, false),
-    ("client_secret_wo", false, true, false, true, true),
+    ("client_secret_wo", false, true, false, false, true),
     ("client_secret_wo_version", false, true, false, false, false),
     ("service_principal_id", true, false, false, false, false),
     ("secret_id", true, false, false, false, false),

@@ -107,7 +107,10 @@ pub async fn serve(provider: Routes, options: ServeOptions) -> Result<(), ServeE
         }
         Mode::Debug => {
             let value = handshake::reattach_value(socket.path(), std::process::id());
-            announce(&debug_instructions(&value)).map_err(ServeError::Io)?;
+            // For a person, not a protocol: a closed stdout must not stop the server.
+            if let Err(e) = announce(&debug_instructions(&value)) {
+                tracing::warn!(error = %e, "could not print the debug instructions");
+            }
         }
     }
 
@@ -126,10 +129,10 @@ pub async fn serve(provider: Routes, options: ServeOptions) -> Result<(), ServeE
     Ok(())
 }
 
-/// Writes to stdout once and flushes; nothing else in the provider writes there.
+/// Writes to stdout in one piece and flushes; nothing else in the provider writes there.
 fn announce(text: &str) -> std::io::Result<()> {
     let mut out = std::io::stdout().lock();
-    writeln!(out, "{text}")?;
+    out.write_all(format!("{text}\n").as_bytes())?;
     out.flush()
 }
 

@@ -1,5 +1,7 @@
 //! Shared helpers for the integration and acceptance tests.
 #![allow(dead_code)]
 
+pub mod connection;
 pub mod process;
+pub mod robust;
 pub mod terraform;

@@ -1,6 +1,7 @@
 //! Runs the real `terraform` binary against the freshly built provider through
 //! `dev_overrides`, in a throwaway working directory.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -44,6 +45,45 @@ pub struct Output {
 impl Output {
     pub fn combined(&self) -> String {
         format!("{}\n{}", self.stdout, self.stderr)
+    }
+
+    /// stdout and stderr with every run of whitespace collapsed to one space, so prose that
+    /// Terraform wraps at its terminal width can be searched.
+    pub fn text(&self) -> String {
+        self.combined()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    /// The messages of a `-json` run (one JSON object per stdout line).
+    pub fn json_messages(&self) -> Vec<serde_json::Value> {
+        self.stdout
+            .lines()
+            .filter(|l| l.trim_start().starts_with('{'))
+            .map(|l| {
+                serde_json::from_str(l)
+                    .unwrap_or_else(|e| panic!("not a JSON message ({e}): {l}\n{}", self.stderr))
+            })
+            .collect()
+    }
+
+    /// The diagnostics of a `-json` run, in the order Terraform printed them.
+    pub fn diagnostics(&self) -> Vec<serde_json::Value> {
+        self.json_messages()
+            .into_iter()
+            .filter(|m| m["type"] == "diagnostic")
+            .map(|m| m["diagnostic"].clone())
+            .collect()
+    }
+
+    /// Summaries of the diagnostics of a `-json` run with the given severity.
+    pub fn summaries(&self, severity: &str) -> Vec<String> {
+        self.diagnostics()
+            .iter()
+            .filter(|d| d["severity"] == severity)
+            .map(|d| d["summary"].as_str().unwrap_or_default().to_string())
+            .collect()
     }
 }
 
@@ -112,6 +152,120 @@ impl Workdir {
             stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
             stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
         }
+    }
+}
+
+impl Workdir {
+    /// The text of `terraform.tfstate`; empty when Terraform has not written one.
+    pub fn state_text(&self) -> String {
+        std::fs::read_to_string(self.path().join("terraform.tfstate")).unwrap_or_default()
+    }
+
+    /// `terraform.tfstate` as JSON; `{}` when there is none.
+    pub fn state(&self) -> serde_json::Value {
+        let text = self.state_text();
+        if text.trim().is_empty() {
+            return serde_json::json!({});
+        }
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("terraform.tfstate: {e}\n{text}"))
+    }
+
+    /// The attributes of every managed instance of `type_name` in the state, by address
+    /// (`type.name`, or `type.name[0]` / `type.name["k"]` for `count` / `for_each`).
+    pub fn instances(&self, type_name: &str) -> BTreeMap<String, serde_json::Value> {
+        let state = self.state();
+        let mut found = BTreeMap::new();
+        for resource in state["resources"].as_array().into_iter().flatten() {
+            if resource["mode"] != "managed" || resource["type"] != type_name {
+                continue;
+            }
+            let base = format!(
+                "{type_name}.{}",
+                resource["name"].as_str().unwrap_or_default()
+            );
+            for instance in resource["instances"].as_array().into_iter().flatten() {
+                let address = match &instance["index_key"] {
+                    serde_json::Value::Null => base.clone(),
+                    key => format!("{base}[{key}]"),
+                };
+                found.insert(address, instance["attributes"].clone());
+            }
+        }
+        found
+    }
+
+    /// The attributes of one instance; fails the test when it is not in the state.
+    #[track_caller]
+    pub fn instance(&self, address: &str) -> serde_json::Value {
+        let type_name = address.split('.').next().unwrap_or_default();
+        self.instances(type_name)
+            .remove(address)
+            .unwrap_or_else(|| panic!("{address} is not in the state:\n{}", self.state_text()))
+    }
+
+    /// `terraform apply -auto-approve`, human-readable output.
+    pub fn apply(&self) -> Output {
+        self.run(&["apply", "-auto-approve", "-input=false", "-no-color"])
+    }
+
+    /// `terraform apply -auto-approve -json`: diagnostics as JSON (see [`Output::diagnostics`]).
+    pub fn apply_json(&self) -> Output {
+        self.run(&["apply", "-auto-approve", "-input=false", "-json"])
+    }
+
+    /// `terraform plan -detailed-exitcode` (0 = no changes, 2 = changes, 1 = error).
+    pub fn plan(&self) -> Output {
+        self.run(&["plan", "-detailed-exitcode", "-input=false", "-no-color"])
+    }
+
+    /// `terraform plan -refresh-only -detailed-exitcode`: the drift check.
+    pub fn plan_refresh_only(&self) -> Output {
+        self.run(&[
+            "plan",
+            "-refresh-only",
+            "-detailed-exitcode",
+            "-input=false",
+            "-no-color",
+        ])
+    }
+
+    /// Both a normal plan and a refresh-only plan report no changes (`-detailed-exitcode` 0).
+    /// Returns both outputs (warnings are allowed and can be checked by the caller).
+    #[track_caller]
+    pub fn assert_no_changes(&self) -> (Output, Output) {
+        let plan = self.plan();
+        assert_eq!(
+            plan.code,
+            0,
+            "`terraform plan -detailed-exitcode` should find no changes:\n{}",
+            plan.combined()
+        );
+        let refresh = self.plan_refresh_only();
+        assert!(
+            refresh.code == 0,
+            "`terraform plan -refresh-only -detailed-exitcode` should exit 0, exited {}{}:\n{}",
+            refresh.code,
+            if refresh.code == 2 && refresh.stdout.contains("No changes.") {
+                " although it printed \"No changes.\" (Terraform 1.11 compares the refreshed \
+                 state with the previous one by deep equality of its in-memory form: numbers \
+                 the provider sends as msgpack integers decode differently from the JSON of \
+                 the state file, and two or more sensitive paths come out in random order)"
+            } else {
+                ""
+            },
+            refresh.combined()
+        );
+        (plan, refresh)
+    }
+
+    /// `terraform apply` succeeds, and then both plans are empty (the rule for every
+    /// successful apply). Returns the apply's output.
+    #[track_caller]
+    pub fn apply_clean(&self) -> Output {
+        let out = self.apply();
+        assert_eq!(out.code, 0, "`terraform apply` failed:\n{}", out.combined());
+        self.assert_no_changes();
+        out
     }
 }
 

@@ -1,7 +1,9 @@
 //! ApplyResourceChange: create and update verify with the configured secret and record only
 //! a verified connection; delete forgets, revoking the OAuth secret first when asked.
 
-use databricks_account_client::{ClientCredentials, VerifyInput, VerifyWith};
+use databricks_account_client::{
+    ClientCredentials, VerifyInput, VerifyOutcome, VerifyStatus, VerifyWith,
+};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
@@ -9,6 +11,7 @@ use crate::protocol::backend::{ApplyRequest, ApplyResponse};
 use crate::protocol::cty::Value;
 use crate::protocol::diagnostics::{Diagnostic, Diagnostics};
 use crate::protocol::path::AttributePath;
+use crate::provider::config::Management;
 
 use super::Context;
 use super::model::{self, DEFAULT_EXPIRY_WARNING_DAYS, Target};
@@ -18,10 +21,16 @@ pub async fn apply(ctx: &Context<'_>, request: ApplyRequest) -> ApplyResponse {
     if request.planned_state.is_null() {
         return delete(ctx, request.prior_state).await;
     }
-    let creating = request.prior_state.is_null();
     // What Terraform keeps when this fails: nothing for a create, the old record otherwise.
     let fallback = request.prior_state.clone();
-    match verify_and_record(ctx, &request.planned_state, &request.config, creating).await {
+    match verify_and_record(
+        ctx,
+        &request.planned_state,
+        &request.config,
+        &request.prior_state,
+    )
+    .await
+    {
         Ok((new_state, diagnostics)) => ApplyResponse {
             new_state,
             private: request.planned_private,
@@ -39,8 +48,9 @@ async fn verify_and_record(
     ctx: &Context<'_>,
     planned: &Value,
     config: &Value,
-    creating: bool,
+    prior: &Value,
 ) -> Result<(Value, Diagnostics), Diagnostics> {
+    let creating = prior.is_null();
     let not_recorded = if creating {
         "The connection was not recorded."
     } else {
@@ -69,9 +79,11 @@ async fn verify_and_record(
         service_principal_id: target.service_principal_id.clone(),
         secret_id: target.secret_id.clone(),
         credentials: VerifyWith::OwnSecret(secret),
-        recorded_secret_expire_time: None,
+        // An update keeps the secret (a new secret ID replaces the connection), so the expiry
+        // recorded at the last check explains a refused token, as it does for a refresh.
+        recorded_secret_expire_time: model::text(prior, "secret_expire_time").map(str::to_string),
     };
-    let outcome = match ctx.client.verify(&input, &ctx.cancel).await {
+    let mut outcome = match ctx.client.verify(&input, &ctx.cancel).await {
         Ok(outcome) => outcome,
         Err(e) => {
             let mut d = report::client_error("Verifying the connection", &e);
@@ -79,6 +91,12 @@ async fn verify_and_record(
             return Err(d.into());
         }
     };
+    if outcome.status == VerifyStatus::CredentialsRejected
+        && let Some(management) = ctx.management_for(&target.account_id)
+        && let Some(precise) = diagnose_refusal(ctx, &input, management).await
+    {
+        outcome = precise;
+    }
     if !outcome.is_verified() {
         return Err(outcome
             .failures
@@ -125,6 +143,39 @@ async fn verify_and_record(
         diagnostics.push(w);
     }
     Ok((state, diagnostics))
+}
+
+/// A refused token says only that the client ID and secret did not work. When the provider
+/// has management credentials for the account, they can see why (principal deactivated or
+/// deleted, role lost, secret inactive, expired or deleted): the precise failures, each
+/// pointing at its attribute, replace the generic refusal. None when the management check
+/// finds nothing wrong (the secret value itself is wrong) or cannot run.
+async fn diagnose_refusal(
+    ctx: &Context<'_>,
+    own: &VerifyInput,
+    management: &Management,
+) -> Option<VerifyOutcome> {
+    let input = VerifyInput {
+        credentials: VerifyWith::Management(management.credentials()),
+        ..own.clone()
+    };
+    match ctx.client.verify(&input, &ctx.cancel).await {
+        Ok(mut outcome) if !outcome.is_verified() => {
+            for failure in &mut outcome.failures {
+                failure.reason = format!(
+                    "Databricks refused client ID {} with this client secret, and the provider's \
+                     management credentials show why: {}",
+                    own.client_id, failure.reason
+                );
+            }
+            Some(outcome)
+        }
+        Ok(_) => None,
+        Err(e) => {
+            tracing::debug!(error = %e, "could not diagnose a refused token with the management credentials");
+            None
+        }
+    }
 }
 
 async fn delete(ctx: &Context<'_>, prior: Value) -> ApplyResponse {

@@ -50,6 +50,11 @@ pub fn plan(request: PlanRequest) -> PlanResponse {
         plan_verification(&mut planned);
     } else {
         for name in IDENTITY {
+            // An imported record does not know `client_id` yet (null): learning it from the
+            // configuration is an update, not a new object.
+            if model::is_null(&prior_state, name) {
+                continue;
+            }
             if planned.attr(name) != prior_state.attr(name) || model::is_unknown(&planned, name) {
                 requires_replace.push(AttributePath::attr(name));
             }
@@ -330,6 +335,17 @@ mod tests {
         let r = run(prior, bumped);
         assert!(model::is_unknown(&r.planned_state, "verified_at"));
         assert!(model::is_null(&r.planned_state, "client_secret_wo"));
+    }
+
+    #[test]
+    fn an_imported_record_learns_its_client_id_without_replacement() {
+        let c = config(&[]);
+        let mut prior = recorded(&c);
+        model::set(&mut prior, "client_id", Value::Null);
+        model::set(&mut prior, "status", model::string("unchecked"));
+        let r = run(prior, c);
+        assert!(replaced(&r).is_empty(), "{:?}", replaced(&r));
+        assert_eq!(model::text(&r.planned_state, "status"), Some("verified"));
     }
 
     #[test]

@@ -34,16 +34,21 @@ pub async fn read(ctx: &Context<'_>, request: ReadRequest) -> ReadResponse {
         (Some(m), _) => VerifyWith::Management(m.credentials()),
         (None, Some(secret)) => VerifyWith::OwnSecret(secret.into()),
         (None, None) => {
+            let why = if model::text(&current, "status") == Some("unchecked") {
+                "It was imported and no secret is recorded yet (the next apply verifies it with \
+                 the configured secret), and the provider has no management credentials for this \
+                 account, so there is nothing to check with; the record is left as it is. \
+                 Configure the provider's account_id, client_id and client_secret to check \
+                 imported connections when they are read."
+            } else {
+                "Its secret is write-only (never stored) and the provider has no management \
+                 credentials for this account, so there is nothing to check with; the record \
+                 is left as it is. Configure the provider's account_id, client_id and \
+                 client_secret to detect drift of write-only connections."
+            };
             return unchanged(
                 current,
-                Diagnostic::warning(
-                    format!("{connection} was not re-checked"),
-                    "Its secret is write-only (never stored) and the provider has no management \
-                     credentials for this account, so there is nothing to check with; the record \
-                     is left as it is. Configure the provider's account_id, client_id and \
-                     client_secret to detect drift of write-only connections.",
-                )
-                .into(),
+                Diagnostic::warning(format!("{connection} was not re-checked"), why).into(),
             );
         }
     };

@@ -43,7 +43,7 @@ pub fn check_failed(
     context: &str,
 ) -> Diagnostic {
     let (attribute, summary) = describe(failure.status, secret_attribute);
-    Diagnostic::error(summary, format!("{} {context}", failure.reason))
+    Diagnostic::error(summary, format!("{} {context}", sentence(&failure.reason)))
         .at(AttributePath::attr(attribute))
 }
 
@@ -55,11 +55,21 @@ pub fn drift(failure: &CheckFailure, connection: &str) -> Diagnostic {
         format!(
             "{} The connection's status is now \"{}\"; the next apply re-checks it and fails \
              until the cause is repaired.",
-            failure.reason,
+            sentence(&failure.reason),
             failure.status.as_str()
         ),
     )
     .at(AttributePath::attr(attribute))
+}
+
+/// Ends a reason with a full stop, so another sentence can follow.
+fn sentence(reason: &str) -> String {
+    let reason = reason.trim_end();
+    if reason.ends_with(['.', '!', '?']) {
+        reason.to_string()
+    } else {
+        format!("{reason}.")
+    }
 }
 
 /// A call that could not complete: network, retries exhausted, management credentials.

@@ -64,7 +64,10 @@ pub fn schema() -> Schema {
                      `client_secret_wo_version` and change that number whenever the secret \
                      changes.",
                 )
-                .sensitive()
+                // Not marked sensitive: a write-only value is never stored or shown anyway, and
+                // Terraform 1.11 orders a resource's sensitive paths randomly in state and counts
+                // a new order as a change, so a second sensitive attribute made
+                // `plan -refresh-only -detailed-exitcode` exit 2 on every other run.
                 .write_only(),
             Attribute::optional("client_secret_wo_version", Type::Number).describe(
                 "Version of `client_secret_wo`; only valid with it. Changing it re-verifies the \

@@ -43,7 +43,7 @@ pub(super) fn encode(
             encode(out, value, inner, depth + 1)
         }
         (Value::String(s), _) => w(rmp::encode::write_str(out, s)),
-        (Value::Number(n), _) => write_number(out, n),
+        (Value::Number(n), _) => write_number_value(out, n),
         (Value::Bool(b), _) => w(rmp::encode::write_bool(out, *b)),
         (Value::List(vs), Type::List(et)) | (Value::Set(vs), Type::Set(et)) => {
             w(rmp::encode::write_array_len(out, len_u32(vs.len())?))?;
@@ -86,8 +86,23 @@ pub(super) fn encode(
     }
 }
 
-/// go-cty's choice: an int if the value is an exact int64, else a float64
-/// if exactly representable (±inf included), else the decimal text as str.
+/// A number attribute value: finite numbers go out as their decimal text (a str), which cty's
+/// msgpack accepts for any number; ±inf, which has no decimal text, as float64.
+///
+/// Not go-cty's own choice ([`write_number`]): Terraform 1.11 decodes a
+/// msgpack int into a 64-bit big.Float but the state file's JSON into a 512-bit one, and its
+/// refresh-only change detection compares the two with deep equality. With ints every refresh
+/// of a number attribute "changes" the state and `plan -refresh-only -detailed-exitcode`
+/// exits 2 on a healthy connection; decimal text decodes exactly like the JSON.
+fn write_number_value(out: &mut Vec<u8>, n: &Number) -> Result<(), RawError> {
+    if n.is_infinite() {
+        return write_number(out, n);
+    }
+    w(rmp::encode::write_str(out, &n.to_string()))
+}
+
+/// go-cty's choice, kept for refinement bounds: an int if the value is an exact int64, else a
+/// float64 if exactly representable (±inf included), else the decimal text as str.
 pub(super) fn write_number(out: &mut Vec<u8>, n: &Number) -> Result<(), RawError> {
     if let Some(i) = n.to_i64() {
         return w(rmp::encode::write_sint(out, i));
