@@ -1,0 +1,107 @@
+//! Acceptance: the provider's logs reach Terraform's log at the right levels, with module
+//! names, HTTP method/path/status/latency and retry decisions.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod support;
+
+use databricks_account_emulator::{Fault, FaultRule};
+use support::connection::{Connection, Fixture};
+
+const PROVIDER: &str = "provider.terraform-provider-databricks";
+
+/// Runs an apply with the given log variables and returns Terraform's log lines written by
+/// the provider.
+fn provider_log_lines(vars: &[(&str, &str)]) -> Vec<String> {
+    let mut fx = Fixture::new();
+    // One rate-limited token request: the retry decision must show in the log.
+    fx.emu
+        .inject_fault(FaultRule::new("/oidc/", Fault::too_many_requests(0)).times(1));
+    fx.configure(&[("c", &Connection::canonical())], "");
+    let log = fx.work.path().join("terraform.log");
+    fx.work.env("TF_LOG_PATH", log.to_str().unwrap());
+    for (k, v) in vars {
+        fx.work.env(k, v);
+    }
+    let out = fx.work.apply();
+    assert_eq!(out.code, 0, "{}", out.combined());
+    std::fs::read_to_string(&log)
+        .unwrap()
+        .lines()
+        .filter(|l| l.contains(PROVIDER))
+        .map(str::to_string)
+        .collect()
+}
+
+fn find<'a>(lines: &'a [String], parts: &[&str]) -> Option<&'a String> {
+    lines.iter().find(|l| parts.iter().all(|p| l.contains(p)))
+}
+
+#[test]
+fn provider_debug_logs_show_http_calls_and_retries_with_levels_and_modules() {
+    let lines = provider_log_lines(&[("TF_LOG_PROVIDER", "debug")]);
+    let call = find(
+        &lines,
+        &[
+            "[DEBUG]",
+            "account API call:",
+            "@module=databricks.client",
+            "method=GET",
+            "path=/api/2.0/accounts/",
+            "status=200",
+            "latency_ms=",
+        ],
+    );
+    assert!(
+        call.is_some(),
+        "no DEBUG line for a successful account API call in:\n{}",
+        lines.join("\n")
+    );
+    let retry = find(
+        &lines,
+        &[
+            "[DEBUG]",
+            "retrying account API call",
+            "reason=rate_limited",
+            "status=429",
+            "wait_ms=",
+        ],
+    );
+    assert!(
+        retry.is_some(),
+        "no retry decision in:\n{}",
+        lines.join("\n")
+    );
+    assert!(
+        find(
+            &lines,
+            &[
+                "[DEBUG]",
+                "configure provider",
+                "@module=databricks.protocol"
+            ]
+        )
+        .is_some(),
+        "no protocol-layer line in:\n{}",
+        lines.join("\n")
+    );
+    // The level is honoured: trace lines (response bodies) stay out of a debug log.
+    assert!(
+        find(&lines, &["[TRACE]"]).is_none(),
+        "trace lines in a debug log"
+    );
+}
+
+#[test]
+fn tf_log_trace_also_brings_the_providers_trace_lines() {
+    let lines = provider_log_lines(&[("TF_LOG", "trace")]);
+    assert!(
+        find(
+            &lines,
+            &["[TRACE]", "account API answer", "@module=databricks.client"]
+        )
+        .is_some(),
+        "no TRACE line from the provider in:\n{}",
+        lines.join("\n")
+    );
+    assert!(find(&lines, &["[DEBUG]", "account API call:"]).is_some());
+}
