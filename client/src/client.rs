@@ -3,6 +3,7 @@
 use std::fmt;
 use std::future::Future;
 use std::sync::Arc;
+use std::time::Duration;
 
 use reqwest::Method;
 use tokio_util::sync::CancellationToken;
@@ -17,7 +18,7 @@ use crate::oauth::{AccessToken, ClientCredentials, TokenCache, TokenKey};
 use crate::retry::Budget;
 use crate::scim::ServicePrincipal;
 use crate::secrets::{DeleteOutcome, SecretInfo, SecretsPage};
-use crate::verify::{self, VerifyInput, VerifyOutcome};
+use crate::verify::{self, VerifyInput, VerifyOutcome, VerifyWith};
 
 // A secrets list longer than this many pages is a server looping on its page token.
 const MAX_PAGES: usize = 1000;
@@ -177,7 +178,13 @@ impl Client {
     ) -> Result<VerifyOutcome, Error> {
         let account = Account::new(input.cloud, input.account_id.clone());
         let credentials = input.credentials.client_credentials(&input.client_id);
-        let session = self.session(&account, &credentials);
+        let mut session = self.session(&account, &credentials);
+        // Checks with management credentials are refreshes of many connections: reads of one
+        // service principal may share an answer for a short while. Checks with a connection's
+        // own secret always read afresh.
+        if matches!(input.credentials, VerifyWith::Management(_)) {
+            session.reuse = self.inner.config.management_read_reuse;
+        }
         cancellable(cancel, "verification", verify::run(&session, input)).await
     }
 
@@ -194,11 +201,13 @@ impl Client {
             account_id: &account.account_id,
             credentials,
             budget: Budget::new(self.inner.config.retry_timeout),
+            reuse: Duration::ZERO,
         }
     }
 }
 
-/// One operation: its account, credentials and retry budget.
+/// One operation: its account, credentials, retry budget, and how old a shared GET answer it
+/// accepts.
 pub(crate) struct Session<'a> {
     inner: &'a Inner,
     pub host: AccountHost,
@@ -206,6 +215,7 @@ pub(crate) struct Session<'a> {
     credentials: &'a ClientCredentials,
     key: TokenKey,
     budget: Budget,
+    reuse: Duration,
 }
 
 impl Session<'_> {
@@ -249,11 +259,12 @@ impl Session<'_> {
         }
     }
 
-    /// A GET that shares its answer with identical concurrent GETs (same URL, same credentials).
+    /// A GET that shares its answer with identical concurrent GETs (same URL, same credentials),
+    /// and with later ones within the session's reuse window.
     async fn get(&self, url: String) -> Result<Arc<Response>, Error> {
         self.inner
             .gets
-            .run((url.clone(), self.key.clone()), || async {
+            .run((url.clone(), self.key.clone()), self.reuse, || async {
                 self.send(Method::GET, url, true).await.map(Arc::new)
             })
             .await

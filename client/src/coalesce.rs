@@ -1,16 +1,23 @@
-//! Coalescing of identical concurrent requests into one.
+//! Coalescing of identical concurrent requests into one, and short-lived reuse of answers.
 
 use std::collections::HashMap;
 use std::future::Future;
 use std::hash::Hash;
 use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
 
 use tokio::sync::OnceCell;
+use tokio::time::Instant;
 
 use crate::error::Error;
 
+/// Above this many remembered answers, stale ones are dropped on the next insert.
+const PRUNE_ABOVE: usize = 1024;
+
 /// Callers that ask for the same key while a request for it is in flight share its result.
-/// Nothing is cached beyond that: once the request is done the key is free again.
+/// A caller may also accept a successful answer that is at most `reuse` old: a refresh of
+/// many connections of one service principal then reads it once, not once per connection
+/// (Terraform reads only ten at a time, so in-flight sharing alone rarely meets).
 ///
 /// Built on `OnceCell::get_or_init`: exactly one caller runs its future; if that caller is
 /// dropped (its operation was cancelled), the next waiter runs its own, so one caller's
@@ -18,6 +25,7 @@ use crate::error::Error;
 #[derive(Debug)]
 pub(crate) struct Coalescer<K, V> {
     inflight: Mutex<HashMap<K, Slot<V>>>,
+    recent: Mutex<HashMap<K, (Instant, V)>>,
 }
 
 /// The shared result of one in-flight request.
@@ -27,10 +35,40 @@ impl<K: Hash + Eq + Clone, V: Clone> Coalescer<K, V> {
     pub fn new() -> Self {
         Self {
             inflight: Mutex::new(HashMap::new()),
+            recent: Mutex::new(HashMap::new()),
         }
     }
 
-    pub async fn run<F, Fut>(&self, key: K, make: F) -> Result<V, Error>
+    /// `make`'s result for `key`, shared with concurrent callers; with a non-zero `reuse`, a
+    /// successful answer younger than that is returned without running `make`. Errors are
+    /// never reused.
+    pub async fn run<F, Fut>(&self, key: K, reuse: Duration, make: F) -> Result<V, Error>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<V, Error>>,
+    {
+        if !reuse.is_zero() {
+            let recent = self.recent.lock().unwrap_or_else(PoisonError::into_inner);
+            if let Some((at, value)) = recent.get(&key)
+                && at.elapsed() < reuse
+            {
+                return Ok(value.clone());
+            }
+        }
+        let result = self.run_inflight(key.clone(), make).await;
+        if !reuse.is_zero()
+            && let Ok(value) = &result
+        {
+            let mut recent = self.recent.lock().unwrap_or_else(PoisonError::into_inner);
+            if recent.len() >= PRUNE_ABOVE {
+                recent.retain(|_, (at, _)| at.elapsed() < reuse);
+            }
+            recent.insert(key, (Instant::now(), value.clone()));
+        }
+        result
+    }
+
+    async fn run_inflight<F, Fut>(&self, key: K, make: F) -> Result<V, Error>
     where
         F: FnOnce() -> Fut,
         Fut: Future<Output = Result<V, Error>>,
@@ -62,7 +100,7 @@ mod tests {
         for _ in 0..10 {
             let (c, runs) = (Arc::clone(&c), Arc::clone(&runs));
             tasks.push(tokio::spawn(async move {
-                c.run("k", || async {
+                c.run("k", Duration::ZERO, || async {
                     runs.fetch_add(1, Ordering::SeqCst);
                     tokio::time::sleep(Duration::from_millis(50)).await;
                     Ok(7)
@@ -74,9 +112,52 @@ mod tests {
             assert_eq!(t.await.unwrap().unwrap(), 7);
         }
         assert_eq!(runs.load(Ordering::SeqCst), 1);
-        c.run("k", || async { Ok(8) }).await.unwrap();
-        assert_eq!(c.run("k", || async { Ok(9) }).await.unwrap(), 9);
+        c.run("k", Duration::ZERO, || async { Ok(8) })
+            .await
+            .unwrap();
+        assert_eq!(
+            c.run("k", Duration::ZERO, || async { Ok(9) })
+                .await
+                .unwrap(),
+            9
+        );
         assert!(c.inflight.lock().unwrap().is_empty());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn answers_are_reused_within_the_window_and_errors_never() {
+        let c = Coalescer::<&str, u32>::new();
+        let window = Duration::from_secs(60);
+        assert_eq!(c.run("k", window, || async { Ok(1) }).await.unwrap(), 1);
+        assert_eq!(
+            c.run("k", window, || async { Ok(2) }).await.unwrap(),
+            1,
+            "reused"
+        );
+        assert_eq!(
+            c.run("k", Duration::ZERO, || async { Ok(3) })
+                .await
+                .unwrap(),
+            3,
+            "opted out"
+        );
+        tokio::time::advance(Duration::from_secs(61)).await;
+        assert_eq!(
+            c.run("k", window, || async { Ok(4) }).await.unwrap(),
+            4,
+            "expired"
+        );
+        let failed = c
+            .run("e", window, || async {
+                Err(crate::error::Error::cancelled("test"))
+            })
+            .await;
+        assert!(failed.is_err());
+        assert_eq!(
+            c.run("e", window, || async { Ok(5) }).await.unwrap(),
+            5,
+            "errors are not kept"
+        );
     }
 
     #[tokio::test(start_paused = true)]
@@ -84,7 +165,7 @@ mod tests {
         let c = Arc::new(Coalescer::<&str, u32>::new());
         let c2 = Arc::clone(&c);
         let leader = tokio::spawn(async move {
-            c2.run("k", || async {
+            c2.run("k", Duration::ZERO, || async {
                 tokio::time::sleep(Duration::from_secs(10)).await;
                 Ok(1)
             })
@@ -92,7 +173,8 @@ mod tests {
         });
         tokio::task::yield_now().await;
         let c3 = Arc::clone(&c);
-        let follower = tokio::spawn(async move { c3.run("k", || async { Ok(2) }).await });
+        let follower =
+            tokio::spawn(async move { c3.run("k", Duration::ZERO, || async { Ok(2) }).await });
         tokio::task::yield_now().await;
         leader.abort();
         assert_eq!(follower.await.unwrap().unwrap(), 2);

@@ -18,6 +18,11 @@ pub struct ClientConfig {
     /// is left of the operation's budget. Default 60 s, as the Databricks Go SDK: a token
     /// endpoint that keeps failing for a minute is better reported than waited on.
     pub token_retry_timeout: Duration,
+    /// How old an answer to a service principal or secret-list read made with management
+    /// credentials may be and still serve another connection of the same principal. Default
+    /// 60 s: one refresh of thousands of connections reads each principal once, while a
+    /// long-lived process (debug mode) still sees changes within a minute. Zero disables it.
+    pub management_read_reuse: Duration,
     /// Maximum requests per second to one host (burst of the same size). Default 15, as the SDKs.
     pub rate_limit: u32,
     /// First backoff step; it doubles per attempt up to `max_backoff`. Default 1 s.
@@ -53,6 +58,7 @@ impl ClientConfig {
             http_timeout: Duration::from_secs(60),
             retry_timeout: Duration::from_secs(300),
             token_retry_timeout: Duration::from_secs(60),
+            management_read_reuse: Duration::from_secs(60),
             rate_limit: 15,
             initial_backoff: Duration::from_secs(1),
             max_backoff: Duration::from_secs(30),

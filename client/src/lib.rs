@@ -53,6 +53,10 @@ mod secret;
 mod secrets;
 mod verify;
 
+/// Entry points for the fuzz targets (`fuzz/`); not part of the API.
+#[doc(hidden)]
+pub mod fuzzing;
+
 pub use client::{Account, Client};
 pub use config::{ClientConfig, ConfigError};
 pub use error::{Error, ErrorKind};

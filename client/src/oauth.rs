@@ -18,7 +18,7 @@ use tracing::debug;
 use crate::coalesce::Coalescer;
 use crate::error::{Error, ErrorKind};
 use crate::host::AccountHost;
-use crate::http::{Endpoint, Http, Request};
+use crate::http::{Endpoint, Http, Request, Response};
 use crate::retry::Budget;
 use crate::secret::SecretString;
 
@@ -139,7 +139,7 @@ impl TokenCache {
         }
         let token = self
             .fetches
-            .run(key.clone(), || async {
+            .run(key.clone(), Duration::ZERO, || async {
                 // A caller that queued behind a finished fetch may find its result already here.
                 if !fresh && let Some(token) = self.cached(key) {
                     return Ok(token);
@@ -205,37 +205,7 @@ impl TokenCache {
         req.form_body = Some(TOKEN_FORM);
         let started = Instant::now();
         let resp = http.send(&req, budget).await?;
-        let parsed: TokenResponse = resp.json()?;
-        let invalid = |what: &str| {
-            Error::on_request(
-                ErrorKind::InvalidResponse,
-                &req.label,
-                format!("HTTP {}: the token answer {what}", resp.status),
-            )
-            .with_status(resp.status)
-        };
-        let access_token = match parsed.access_token {
-            Some(t) if !t.is_empty() => SecretString::new(t),
-            _ => return Err(invalid("has no access_token")),
-        };
-        let lifetime = match &parsed.expires_in {
-            None | Some(Value::Null) => UNKNOWN_LIFETIME,
-            Some(v) => parse_expires_in(v).ok_or_else(|| {
-                invalid("has an expires_in that is not a non-negative number of seconds")
-            })?,
-        }
-        .min(MAX_LIFETIME);
-        let token_type = parsed
-            .token_type
-            .filter(|t| !t.trim().is_empty())
-            .unwrap_or_else(|| "Bearer".to_owned());
-        let mut authorization = HeaderValue::from_str(&format!(
-            "{} {}",
-            token_type.trim(),
-            access_token.expose_secret()
-        ))
-        .map_err(|_| invalid("holds characters that cannot be sent in an HTTP header"))?;
-        authorization.set_sensitive(true);
+        let (authorization, lifetime) = read_token_response(&resp, &req.label)?;
         debug!(
             path = %req.path,
             client_id = %creds.client_id,
@@ -250,6 +220,46 @@ impl TokenCache {
             generation: self.generation.fetch_add(1, Ordering::Relaxed),
         })
     }
+}
+
+/// The `Authorization` header value and the lifetime of a token answer (a 2xx response of the
+/// token endpoint); `label` names the request in errors.
+pub(crate) fn read_token_response(
+    resp: &Response,
+    label: &str,
+) -> Result<(HeaderValue, Duration), Error> {
+    let parsed: TokenResponse = resp.json()?;
+    let invalid = |what: &str| {
+        Error::on_request(
+            ErrorKind::InvalidResponse,
+            label,
+            format!("HTTP {}: the token answer {what}", resp.status),
+        )
+        .with_status(resp.status)
+    };
+    let access_token = match parsed.access_token {
+        Some(t) if !t.is_empty() => SecretString::new(t),
+        _ => return Err(invalid("has no access_token")),
+    };
+    let lifetime = match &parsed.expires_in {
+        None | Some(Value::Null) => UNKNOWN_LIFETIME,
+        Some(v) => parse_expires_in(v).ok_or_else(|| {
+            invalid("has an expires_in that is not a non-negative number of seconds")
+        })?,
+    }
+    .min(MAX_LIFETIME);
+    let token_type = parsed
+        .token_type
+        .filter(|t| !t.trim().is_empty())
+        .unwrap_or_else(|| "Bearer".to_owned());
+    let mut authorization = HeaderValue::from_str(&format!(
+        "{} {}",
+        token_type.trim(),
+        access_token.expose_secret()
+    ))
+    .map_err(|_| invalid("holds characters that cannot be sent in an HTTP header"))?;
+    authorization.set_sensitive(true);
+    Ok((authorization, lifetime))
 }
 
 /// How long before expiry a token is renewed: a quarter of its life, at most two minutes

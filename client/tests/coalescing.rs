@@ -68,13 +68,13 @@ async fn twenty_concurrent_verifies_with_management_credentials_make_one_token_c
 #[tokio::test]
 async fn management_token_is_cached_across_verifications() {
     let emu = start();
-    let client = client(&emu);
+    let client = client_without_read_reuse(&emu);
     for _ in 0..3 {
         client.verify(&management_input(), &never()).await.unwrap();
     }
     let calls = emu.calls();
     assert_eq!(calls.token, 1);
-    assert_eq!(calls.scim_get, 3, "finished reads are not cached");
+    assert_eq!(calls.scim_get, 3, "without read reuse, finished reads are not kept");
 }
 
 #[tokio::test]
@@ -92,9 +92,32 @@ async fn a_changed_secret_gets_its_own_token() {
 }
 
 #[tokio::test]
-async fn a_refused_cached_token_is_replaced_once_and_the_call_retried() {
+async fn sequential_management_verifies_of_one_principal_share_its_reads() {
     let emu = start();
     let client = client(&emu);
+    for _ in 0..5 {
+        let outcome = client.verify(&management_input(), &never()).await.unwrap();
+        assert_eq!(outcome.status, VerifyStatus::Verified);
+    }
+    let calls = emu.calls();
+    assert_eq!((calls.token, calls.scim_get, calls.secrets_list), (1, 1, 1));
+}
+
+#[tokio::test]
+async fn own_secret_verifies_always_read_afresh() {
+    let emu = start();
+    let client = client(&emu);
+    for _ in 0..3 {
+        client.verify(&own_input(), &never()).await.unwrap();
+    }
+    let calls = emu.calls();
+    assert_eq!((calls.token, calls.scim_get, calls.secrets_list), (3, 3, 3));
+}
+
+#[tokio::test]
+async fn a_refused_cached_token_is_replaced_once_and_the_call_retried() {
+    let emu = start();
+    let client = client_without_read_reuse(&emu);
     client.verify(&management_input(), &never()).await.unwrap();
     emu.expire_tokens();
     let outcome = client.verify(&management_input(), &never()).await.unwrap();
@@ -108,7 +131,7 @@ async fn a_refused_cached_token_is_replaced_once_and_the_call_retried() {
 #[tokio::test]
 async fn a_token_refused_again_after_renewal_is_an_error() {
     let emu = start();
-    let client = client(&emu);
+    let client = client_without_read_reuse(&emu);
     client.verify(&management_input(), &never()).await.unwrap();
     emu.inject_fault(
         FaultRule::new(
@@ -140,7 +163,7 @@ async fn a_token_refused_again_after_renewal_is_an_error() {
 async fn a_short_lived_token_is_renewed_before_it_expires() {
     let emu = start();
     emu.update_settings(|s| s.token_ttl_seconds = 1).unwrap();
-    let client = client(&emu);
+    let client = client_without_read_reuse(&emu);
     client.verify(&management_input(), &never()).await.unwrap();
     // Renewed a quarter of its life early: after 0.8 s the 1 s token is no longer used.
     tokio::time::sleep(std::time::Duration::from_millis(800)).await;

@@ -69,6 +69,14 @@ pub fn client(emu: &Emulator) -> Client {
     Client::new(config(emu)).unwrap()
 }
 
+/// A client whose management reads never reuse an earlier answer: for tests that count the
+/// requests of the token cache itself.
+pub fn client_without_read_reuse(emu: &Emulator) -> Client {
+    let mut c = config(emu);
+    c.management_read_reuse = Duration::ZERO;
+    Client::new(c).unwrap()
+}
+
 pub fn account() -> Account {
     Account::new(Cloud::Aws, ACCOUNT_ID)
 }
