@@ -74,7 +74,10 @@ async fn management_token_is_cached_across_verifications() {
     }
     let calls = emu.calls();
     assert_eq!(calls.token, 1);
-    assert_eq!(calls.scim_get, 3, "without read reuse, finished reads are not kept");
+    assert_eq!(
+        calls.scim_get, 3,
+        "without read reuse, finished reads are not kept"
+    );
 }
 
 #[tokio::test]
