@@ -47,7 +47,8 @@ fn every_attribute_is_documented_in_its_group() {
     let optional = resource.find("### Optional").unwrap();
     let read_only = resource.find("### Read-Only").unwrap();
     assert!(required < optional && optional < read_only);
-    assert!(resource.contains("- `client_secret_wo` (String, Sensitive, [Write-only]"));
+    assert!(resource.contains("- `client_secret` (String, Sensitive)"));
+    assert!(resource.contains("- `client_secret_wo` (String, [Write-only]"));
     assert!(resource.contains("- `status` (String)"));
     assert!(resource[read_only..].contains("- `id` (String)"));
 }

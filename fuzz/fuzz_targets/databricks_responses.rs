@@ -1,0 +1,88 @@
+//! The Databricks client's readers of what the account API (or a proxy, a login page, a
+//! misconfigured host) answers: error envelopes of every shape, HTML pages, token answers,
+//! SCIM service principals, secret lists, `Retry-After` values and trace-log redaction.
+//!
+//! Input: a status byte pair, a content-type byte (one of a few, or a length-prefixed string),
+//! a `Retry-After` value (length-prefixed), a clock byte, then the body.
+
+#![no_main]
+
+use std::time::{Duration, SystemTime};
+
+use databricks_account_client::fuzzing;
+use fuzz_support::Input;
+use libfuzzer_sys::fuzz_target;
+
+const CONTENT_TYPES: [Option<&str>; 6] = [
+    None,
+    Some("application/json"),
+    Some("application/scim+json; charset=utf-8"),
+    Some("text/html; charset=utf-8"),
+    Some("text/plain"),
+    Some("application/problem+json"),
+];
+
+/// Tokens are never trusted for longer than a day (`MAX_LIFETIME` in oauth.rs).
+const MAX_TOKEN_LIFETIME: Duration = Duration::from_secs(24 * 3600);
+
+fuzz_target!(|data: &[u8]| {
+    let mut input = Input::new(data);
+    let status = 100 + u16::from_le_bytes([input.byte(), input.byte()]) % 500;
+    let ct_byte = input.byte();
+    let custom_ct;
+    let content_type = match CONTENT_TYPES.get(usize::from(ct_byte)) {
+        Some(ct) => *ct,
+        None => {
+            custom_ct = String::from_utf8_lossy(input.chunk()).into_owned();
+            Some(custom_ct.as_str())
+        }
+    };
+    let retry_after = String::from_utf8_lossy(input.chunk()).into_owned();
+    // Around now, or far from it (both directions of an HTTP date).
+    let now = SystemTime::UNIX_EPOCH + Duration::from_secs(u64::from(input.byte()) << 26);
+    let body = input.rest();
+
+    // An error answer, for an API call and for the token endpoint.
+    let answer = fuzzing::error_answer(status, content_type, body);
+    assert!(
+        answer.message.starts_with(&format!("HTTP {status} ")),
+        "{}",
+        answer.message
+    );
+    if let Some(delay) = answer.retry_delay {
+        let _ = delay.as_millis();
+    }
+
+    // A 2xx answer that may be an HTML page instead of JSON.
+    if let Some(page) = fuzzing::html_answer(content_type, body) {
+        assert!(!page.is_empty());
+    }
+
+    // Successful answers of the three calls a verification makes.
+    if let Ok((authorization, lifetime)) = fuzzing::token_answer(200, body) {
+        assert!(
+            lifetime <= MAX_TOKEN_LIFETIME,
+            "token lifetime {lifetime:?}"
+        );
+        assert!(!authorization.is_empty(), "empty Authorization header");
+    }
+    if let Ok(principal) = fuzzing::service_principal(200, body) {
+        let _ = principal.is_active();
+        let _ = principal.has_role(databricks_account_client::ACCOUNT_ADMIN_ROLE);
+        let _ = fuzzing::roles_missing(&principal);
+        let _ = principal.application_id_matches(&retry_after);
+    }
+    if let Ok((secrets, next)) = fuzzing::secrets_page(200, body) {
+        let _ = (secrets.map(|s| s.len()), next);
+    }
+
+    // Retry-After, as a header value is read (reqwest only gives visible ASCII as text; the
+    // parser must cope with anything).
+    if let Some(wait) = fuzzing::retry_after(&retry_after, now) {
+        let _ = wait.max(answer.retry_delay.unwrap_or_default());
+    }
+
+    // What a trace log would show of the body.
+    let logged = fuzzing::redacted_body(body);
+    let _ = logged.len();
+});

@@ -1,0 +1,171 @@
+//! `DynamicValue` → the connection resource's pure functions: bytes decoded against the
+//! resource's type go through validate, plan (as config, proposed and prior state in various
+//! combinations), import and upgrade. None may panic, and every state they produce must encode
+//! back to msgpack against the resource's type.
+//!
+//! Input: a control byte, an import ID (length-prefixed), a state version byte, then either
+//! raw state JSON (control bit 7 set) or up to three msgpack values (two with a 2-byte
+//! length prefix, the last one the rest of the input).
+
+#![no_main]
+
+use std::sync::OnceLock;
+
+use fuzz_support::{Input, resource_type};
+use libfuzzer_sys::fuzz_target;
+use terraform_provider_databricks::protocol::backend::{
+    ClientCapabilities, ImportRequest, PlanRequest, UpgradeRequest,
+};
+use terraform_provider_databricks::protocol::cty::{Type, Value, decode_msgpack, encode_msgpack};
+use terraform_provider_databricks::resource::workflow_connection::{
+    import, plan, upgrade, validate,
+};
+
+struct Resource {
+    ty: Type,
+    names: Vec<String>,
+}
+
+fn resource() -> &'static Resource {
+    static RESOURCE: OnceLock<Resource> = OnceLock::new();
+    RESOURCE.get_or_init(|| {
+        let ty = resource_type();
+        let names = match &ty {
+            Type::Object(attrs) => attrs.keys().cloned().collect(),
+            _ => Vec::new(),
+        };
+        Resource { ty, names }
+    })
+}
+
+fuzz_target!(|data: &[u8]| {
+    let r = resource();
+    let mut input = Input::new(data);
+    let control = input.byte();
+    let capabilities = ClientCapabilities {
+        deferral_allowed: control & 0x01 != 0,
+        write_only_attributes_allowed: control & 0x02 != 0,
+    };
+    let import_id = String::from_utf8_lossy(input.chunk()).into_owned();
+    // Mostly the current version 0, sometimes one this provider does not know.
+    let version = i64::from(input.byte() as i8) / 32;
+
+    let mut values: Vec<Value> = Vec::new();
+    if control & 0x80 != 0 {
+        // Raw state as Terraform stores it.
+        let json = input.rest();
+        let upgraded = upgrade::upgrade(
+            UpgradeRequest {
+                version,
+                json: json.to_vec(),
+            },
+            &r.ty,
+        );
+        if !upgraded.diagnostics.has_errors() {
+            must_encode(&upgraded.state, "upgraded state");
+            values.push(upgraded.state);
+        } else {
+            assert!(
+                upgraded.state.is_null(),
+                "a failed upgrade returned a state"
+            );
+        }
+    } else {
+        let first = input.chunk16();
+        let second = input.chunk16();
+        let third = input.rest();
+        for bytes in [first, second, third] {
+            if let Ok(v) = decode_msgpack(bytes, &r.ty) {
+                values.push(v);
+            }
+        }
+        // The same bytes as raw state JSON: almost never valid, but cheap.
+        let _ = upgrade::upgrade(
+            UpgradeRequest {
+                version,
+                json: third.to_vec(),
+            },
+            &r.ty,
+        );
+    }
+
+    for v in &values {
+        let _ = validate(v, capabilities);
+    }
+
+    // Import, then the plan that follows it: the imported state is the prior state.
+    let names: Vec<&str> = r.names.iter().map(String::as_str).collect();
+    let imported = import::import(
+        ImportRequest {
+            id: import_id,
+            capabilities,
+        },
+        &names,
+    );
+    if imported.state.is_null() {
+        assert!(
+            imported.diagnostics.has_errors(),
+            "an import that imported nothing says nothing"
+        );
+    } else {
+        must_encode(&imported.state, "imported state");
+        assert!(
+            imported.state.is_wholly_known(),
+            "imported state has unknowns"
+        );
+        let _ = validate(&imported.state, capabilities);
+    }
+
+    // Plans over every combination the input selects: each of config, proposed and prior
+    // is null, the imported state or one of the decoded values.
+    let mut pool: Vec<&Value> = vec![&Value::Null];
+    if !imported.state.is_null() {
+        pool.push(&imported.state);
+    }
+    pool.extend(values.iter());
+    let combos = usize::from(control >> 2 & 0x07) + 1;
+    for i in 0..combos {
+        let pick = |shift: usize| pool[(usize::from(control) + i * 7 + shift) % pool.len()];
+        let config = pick(1).clone();
+        let proposed = pick(2).clone();
+        let prior = pick(3).clone();
+        run_plan(config, proposed, prior, capabilities);
+    }
+    // And the ordinary cases: create from a value, and a value against itself.
+    for v in &values {
+        run_plan(v.clone(), v.clone(), Value::Null, capabilities);
+        run_plan(v.clone(), v.clone(), v.clone(), capabilities);
+    }
+});
+
+fn run_plan(config: Value, proposed: Value, prior: Value, capabilities: ClientCapabilities) {
+    let destroy = proposed.is_null();
+    let create = prior.is_null();
+    let planned = plan::plan(PlanRequest {
+        prior_state: prior,
+        proposed_new_state: proposed,
+        config,
+        prior_private: b"private".to_vec(),
+        capabilities,
+    });
+    must_encode(&planned.planned_state, "planned state");
+    assert_eq!(
+        planned.planned_state.is_null(),
+        destroy,
+        "the planned state is null exactly when the resource is destroyed"
+    );
+    assert_eq!(planned.planned_private, b"private");
+    if create {
+        assert!(
+            planned.requires_replace.is_empty(),
+            "a create requires a replacement"
+        );
+    }
+}
+
+fn must_encode(value: &Value, what: &str) {
+    let ty = &resource().ty;
+    if let Err(e) = encode_msgpack(value, ty) {
+        panic!("{what} does not encode against the resource type: {e}\n{value:?}");
+    }
+}
