@@ -13,7 +13,10 @@ pub mod transport;
 use tonic::service::Routes;
 
 /// The tfplugin6 service for this provider, ready for [`transport::serve`].
-pub fn provider_routes(stop: transport::stop::StopSignal) -> Routes {
-    let service = protocol::rpc::ProviderService::new(provider::DatabricksProvider::new(), stop);
+pub fn provider_routes() -> Routes {
+    let service = protocol::rpc::ProviderService::new(
+        provider::DatabricksProvider::new(),
+        protocol::stop::StopSignal::default(),
+    );
     Routes::new(service.into_server())
 }

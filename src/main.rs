@@ -59,8 +59,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let stop = transport::stop::StopSignal::default();
-    let routes = terraform_provider_databricks::provider_routes(stop);
+    let routes = terraform_provider_databricks::provider_routes();
     match runtime.block_on(transport::serve(routes, options)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

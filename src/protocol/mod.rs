@@ -7,6 +7,7 @@ pub mod diagnostics;
 pub mod path;
 pub mod rpc;
 pub mod schema;
+pub mod stop;
 
 /// Types generated from `proto/tfplugin6.proto`.
 pub mod tfplugin6 {

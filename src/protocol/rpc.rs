@@ -13,8 +13,8 @@ use super::backend::{
 };
 use super::cty::{self, Type, Value};
 use super::diagnostics::{Diagnostic, Diagnostics};
+use super::stop::StopSignal;
 use super::tfplugin6 as pb;
-use crate::transport::stop::StopSignal;
 use pb::provider_server::{Provider, ProviderServer};
 
 /// Terraform sends whole states and configurations; terraform-plugin-go allows 256 MiB each

@@ -5,7 +5,6 @@ pub mod go_plugin;
 pub mod handshake;
 pub mod listener;
 pub mod logging;
-pub mod stop;
 pub mod tls;
 
 use std::io::Write;
