@@ -58,6 +58,26 @@ pub struct Settings {
     pub rate_limit: u32,
 }
 
+impl Settings {
+    /// Equal in every setting, the management secret included (compared, never printed).
+    pub fn same_as(&self, other: &Settings) -> bool {
+        let management = match (&self.management, &other.management) {
+            (None, None) => true,
+            (Some(a), Some(b)) => {
+                a.account_id == b.account_id
+                    && a.client_id == b.client_id
+                    && a.client_secret.expose_secret() == b.client_secret.expose_secret()
+            }
+            _ => false,
+        };
+        management
+            && self.host == other.host
+            && self.http_timeout == other.http_timeout
+            && self.retry_timeout == other.retry_timeout
+            && self.rate_limit == other.rate_limit
+    }
+}
+
 /// Resolves the final configuration: attribute, else environment variable, else default.
 /// Values are validated again here because environment variables bypass `validate`.
 pub fn resolve(
@@ -176,4 +196,76 @@ pub fn resolve(
         retry_timeout: Duration::from_secs(number("retry_timeout_seconds").unwrap_or(300)),
         rate_limit,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::cty::Value;
+    use std::collections::BTreeMap;
+
+    fn config(pairs: &[(&str, &str)]) -> Value {
+        let mut attrs: BTreeMap<String, Value> = [
+            "host",
+            "account_id",
+            "client_id",
+            "client_secret",
+            "http_timeout_seconds",
+            "retry_timeout_seconds",
+            "rate_limit",
+        ]
+        .iter()
+        .map(|n| (n.to_string(), Value::Null))
+        .collect();
+        for (k, v) in pairs {
+            attrs.insert(k.to_string(), Value::String(v.to_string()));
+        }
+        Value::Object(attrs)
+    }
+
+    const MGMT: [(&str, &str); 3] = [
+        ("account_id", "0d2a7b1c-1234-4abc-9def-0123456789ab"),
+        ("client_id", "6f7c4a1e-2b3d-4e5f-8a9b-0c1d2e3f4a5b"),
+        ("client_secret", "dose1"),
+    ];
+
+    #[test]
+    fn environment_variables_fill_what_the_block_leaves_out() {
+        let env = |name: &str| match name {
+            "DATABRICKS_HOST" => Some("http://127.0.0.1:9".to_string()),
+            "DATABRICKS_ACCOUNT_ID" => Some(MGMT[0].1.to_string()),
+            "DATABRICKS_CLIENT_ID" => Some(MGMT[1].1.to_string()),
+            "DATABRICKS_CLIENT_SECRET" => Some("dose-env".to_string()),
+            "DATABRICKS_RATE_LIMIT" => Some("7".to_string()),
+            _ => None,
+        };
+        let s = resolve(&config(&[("client_secret", "dose-block")]), env).unwrap();
+        assert_eq!(s.host.unwrap().as_str(), "http://127.0.0.1:9");
+        assert_eq!(
+            s.management.unwrap().client_secret.expose_secret(),
+            "dose-block"
+        );
+        assert_eq!(s.rate_limit, 7);
+        assert_eq!(s.http_timeout, Duration::from_secs(60));
+    }
+
+    #[test]
+    fn partial_management_credentials_are_an_error_naming_what_is_missing() {
+        let diags = resolve(&config(&MGMT[..2]), |_| None).unwrap_err();
+        let d = diags.iter().next().unwrap();
+        assert_eq!(d.summary, "Incomplete management credentials");
+        assert!(d.detail.contains("client_secret"));
+    }
+
+    #[test]
+    fn settings_compare_the_management_secret_too() {
+        let a = resolve(&config(&MGMT), |_| None).unwrap();
+        let b = resolve(&config(&MGMT), |_| None).unwrap();
+        assert!(a.same_as(&b));
+        let mut other = MGMT;
+        other[2] = ("client_secret", "dose2");
+        let c = resolve(&config(&other), |_| None).unwrap();
+        assert!(!a.same_as(&c));
+        assert!(!a.same_as(&resolve(&config(&[]), |_| None).unwrap()));
+    }
 }

@@ -97,6 +97,14 @@ impl Backend for DatabricksProvider {
             Ok(settings) => settings,
             Err(diags) => return diags,
         };
+        // A process that serves several commands (debug mode, reattach) is configured once
+        // per command: keep the client, and with it the token cache, when nothing changed.
+        if self
+            .configured()
+            .is_some_and(|current| current.settings.same_as(&settings))
+        {
+            return Diagnostics::new();
+        }
         match build_client(&settings) {
             Ok(client) => {
                 *self
