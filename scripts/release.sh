@@ -29,6 +29,9 @@ USAGE
 }
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
+script=release.sh
+# shellcheck source=lib/package.sh
+source "$root/scripts/lib/package.sh"
 name="terraform-provider-databricks"
 binary=""
 out="$root/dist"
@@ -48,37 +51,11 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-workspace_version() {
-  awk '
-    /^\[workspace\.package\]/ { inside = 1; next }
-    /^\[/ { inside = 0 }
-    inside && /^version[ \t]*=/ { gsub(/^version[ \t]*=[ \t]*"|".*$/, ""); print; exit }
-  ' "$root/Cargo.toml"
-}
-
-host_os_arch() {
-  local os arch
-  os="$(uname -s | tr '[:upper:]' '[:lower:]')"
-  case "$(uname -m)" in
-    x86_64|amd64) arch=amd64 ;;
-    aarch64|arm64) arch=arm64 ;;
-    i386|i686) arch=386 ;;
-    armv6l|armv7l|arm) arch=arm ;;
-    *) echo "release.sh: unsupported machine $(uname -m); pass --os-arch" >&2; return 1 ;;
-  esac
-  echo "${os}_${arch}"
-}
-
 sha256() {
   if command -v sha256sum >/dev/null 2>&1; then sha256sum "$@"; else shasum -a 256 "$@"; fi
 }
 
-[ -n "$version" ] || version="$(workspace_version)"
-if ! [[ "$version" =~ ^[0-9]+\.[0-9]+\.[0-9]+([-+][0-9A-Za-z.+-]+)?$ ]]; then
-  echo "release.sh: not a semantic version: '$version'" >&2
-  exit 1
-fi
-[ -n "$os_arch" ] || os_arch="$(host_os_arch)"
+resolve_version_and_platform
 if [ -z "$zip_tool" ]; then
   if command -v zip >/dev/null 2>&1; then zip_tool=zip; else zip_tool=python; fi
 fi
