@@ -90,6 +90,11 @@ pub fn one_of(diags: &mut Diagnostics, config: &Value, name: &str, allowed: &[&s
     }
 }
 
+/// A service principal's SCIM ID: decimal digits, at most 20 (an int64 fits in 19).
+pub fn is_decimal_id(s: &str) -> bool {
+    !s.is_empty() && s.len() <= 20 && s.bytes().all(|b| b.is_ascii_digit())
+}
+
 /// The hyphenated 8-4-4-4-12 form Databricks shows for account and application IDs.
 pub fn is_uuid(s: &str) -> bool {
     s.len() == 36 && s.as_bytes()[8] == b'-' && uuid::Uuid::try_parse(s).is_ok()
@@ -113,7 +118,7 @@ pub fn uuid(diags: &mut Diagnostics, config: &Value, name: &str, what: &str) {
 
 pub fn digits(diags: &mut Diagnostics, config: &Value, name: &str, what: &str) {
     if let Some(s) = known_str(config, name)
-        && (s.is_empty() || s.len() > 20 || !s.bytes().all(|b| b.is_ascii_digit()))
+        && !is_decimal_id(s)
     {
         error(
             diags,

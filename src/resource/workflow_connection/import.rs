@@ -5,7 +5,7 @@
 use crate::protocol::backend::{ImportRequest, ImportResponse};
 use crate::protocol::cty::Value;
 use crate::protocol::diagnostics::Diagnostic;
-use crate::provider::validators::is_uuid;
+use crate::provider::validators::{is_decimal_id, is_uuid};
 
 use super::model::{self, DEFAULT_EXPIRY_WARNING_DAYS};
 use super::validate::CLOUDS;
@@ -67,7 +67,7 @@ fn parse(id: &str) -> Result<[&str; 4], String> {
     if !is_uuid(account) {
         return Err(format!("\"{account}\" is not an account ID (a UUID)"));
     }
-    if sp.is_empty() || sp.len() > 20 || !sp.bytes().all(|b| b.is_ascii_digit()) {
+    if !is_decimal_id(sp) {
         return Err(format!(
             "\"{sp}\" is not a service principal ID (decimal digits)"
         ));
