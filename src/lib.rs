@@ -9,6 +9,7 @@ pub mod protocol;
 pub mod provider;
 pub mod resource;
 pub mod transport;
+pub mod validation;
 
 use tonic::service::Routes;
 

@@ -77,6 +77,14 @@ impl Client {
         })
     }
 
+    /// Forgets the management reads kept for reuse (see
+    /// [`ClientConfig::management_read_reuse`]), so no later verification sees an answer
+    /// older than this call. The provider calls it whenever Terraform configures it again,
+    /// so reuse never crosses Terraform commands.
+    pub fn forget_shared_reads(&self) {
+        self.inner.gets.forget_recent();
+    }
+
     /// The settings.
     pub fn config(&self) -> &ClientConfig {
         &self.inner.config

@@ -68,6 +68,15 @@ impl<K: Hash + Eq + Clone, V: Clone> Coalescer<K, V> {
         result
     }
 
+    /// Drops every remembered answer: later callers read afresh (in-flight requests are still
+    /// shared).
+    pub fn forget_recent(&self) {
+        self.recent
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clear();
+    }
+
     async fn run_inflight<F, Fut>(&self, key: K, make: F) -> Result<V, Error>
     where
         F: FnOnce() -> Fut,

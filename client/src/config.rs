@@ -75,6 +75,15 @@ impl ClientConfig {
         &self.user_agent
     }
 
+    /// Appends a `key/value` pair to the User-Agent (Databricks' convention for what a call
+    /// is made on behalf of, e.g. `terraform/1.11.4` or `resource/workflow_connection`).
+    pub fn add_user_agent(&mut self, key: &'static str, value: &str) -> Result<(), ConfigError> {
+        check_ua_token("key", key)?;
+        check_ua_token(key, value)?;
+        self.user_agent.push_str(&format!(" {key}/{value}"));
+        Ok(())
+    }
+
     pub(crate) fn validate(&self) -> Result<(), ConfigError> {
         if self.rate_limit == 0 {
             return Err(ConfigError::RateLimit);
@@ -121,6 +130,21 @@ mod tests {
             c.user_agent()
                 .ends_with(&format!(" os/{}", std::env::consts::OS))
         );
+    }
+
+    #[test]
+    fn user_agent_pairs_are_appended_in_order_and_validated() {
+        let mut c = ClientConfig::new("p", "1").unwrap();
+        c.add_user_agent("terraform", "1.11.4").unwrap();
+        c.add_user_agent("resource", "workflow_connection").unwrap();
+        assert!(
+            c.user_agent()
+                .ends_with(" terraform/1.11.4 resource/workflow_connection"),
+            "{}",
+            c.user_agent()
+        );
+        assert!(c.add_user_agent("terraform", "1.11 beta").is_err());
+        assert!(c.add_user_agent("terraform", "").is_err());
     }
 
     #[test]

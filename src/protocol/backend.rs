@@ -88,7 +88,12 @@ pub trait Backend: Send + Sync + 'static {
     fn resource_schemas(&self) -> &[(&'static str, Schema)];
 
     fn validate_provider_config(&self, config: &Value) -> Diagnostics;
-    fn configure(&self, config: Value) -> impl Future<Output = Diagnostics> + Send;
+    /// `terraform_version` is the version of the Terraform CLI that configures the provider.
+    fn configure(
+        &self,
+        config: Value,
+        terraform_version: String,
+    ) -> impl Future<Output = Diagnostics> + Send;
 
     fn validate_resource_config(
         &self,

@@ -201,7 +201,11 @@ impl<B: Backend> Provider for ProviderService<B> {
             &self.provider_type,
             "provider configuration",
         ) {
-            Ok(config) => self.backend.configure(config).await,
+            Ok(config) => {
+                self.backend
+                    .configure(config, request.terraform_version)
+                    .await
+            }
             Err(d) => d,
         };
         ok(pb::configure_provider::Response {

@@ -3,12 +3,13 @@
 
 use std::time::Duration;
 
-use databricks_account_client::{AccountHost, ClientCredentials, SecretString, parse_host};
+use databricks_account_client::{AccountHost, parse_host};
 
 use crate::protocol::cty::Value;
 use crate::protocol::diagnostics::{Diagnostic, Diagnostics};
 use crate::protocol::path::AttributePath;
-use crate::provider::validators::{self as check, Field, field, known_str};
+use crate::resource::Management;
+use crate::validation::{self as check, Field, field, known_str};
 
 pub fn validate(config: &Value) -> Diagnostics {
     let mut diags = Diagnostics::new();
@@ -33,20 +34,6 @@ pub fn validate(config: &Value) -> Diagnostics {
     check::whole_number(&mut diags, config, "retry_timeout_seconds", 0, 86_400);
     check::whole_number(&mut diags, config, "rate_limit", 1, 10_000);
     diags
-}
-
-/// Management credentials for refresh and import in one account.
-#[derive(Clone, Debug)]
-pub struct Management {
-    pub account_id: String,
-    pub client_id: String,
-    pub client_secret: SecretString,
-}
-
-impl Management {
-    pub fn credentials(&self) -> ClientCredentials {
-        ClientCredentials::new(self.client_id.clone(), self.client_secret.clone())
-    }
 }
 
 #[derive(Clone, Debug)]
@@ -78,12 +65,63 @@ impl Settings {
     }
 }
 
+/// What a provider block resolves to.
+#[derive(Debug)]
+pub enum Resolved {
+    /// Every setting is known; `warnings` are shown once, at configure.
+    Ready {
+        settings: Settings,
+        warnings: Diagnostics,
+    },
+    /// Part of the configuration is not known yet (it comes from a resource that has not been
+    /// applied), so nothing can be checked with it: records are kept as they are, and
+    /// `warning` says why.
+    Pending { warning: Diagnostic },
+}
+
+/// The warning of [`Resolved::Pending`].
+fn pending_warning(unknown: &[&str]) -> Diagnostic {
+    Diagnostic::warning(
+        "Provider configuration not known yet",
+        format!(
+            "The provider's {} depend{} on values Terraform does not know until apply, so this \
+             run cannot check connections with it: every connection keeps its recorded status. \
+             Connections are checked again once the configuration is known (the next plan after \
+             the apply).",
+            unknown
+                .iter()
+                .map(|n| format!("`{n}`"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            if unknown.len() == 1 { "s" } else { "" }
+        ),
+    )
+}
+
 /// Resolves the final configuration: attribute, else environment variable, else default.
 /// Values are validated again here because environment variables bypass `validate`.
 pub fn resolve(
     config: &Value,
     env: impl Fn(&str) -> Option<String>,
-) -> Result<Settings, Diagnostics> {
+) -> Result<Resolved, Diagnostics> {
+    if config.is_unknown() {
+        return Ok(Resolved::Pending {
+            warning: pending_warning(&["configuration"]),
+        });
+    }
+    let unknown: Vec<&str> = match config {
+        Value::Object(attrs) => attrs
+            .iter()
+            .filter(|(_, v)| !v.is_wholly_known())
+            .map(|(k, _)| k.as_str())
+            .collect(),
+        _ => Vec::new(),
+    };
+    if !unknown.is_empty() {
+        return Ok(Resolved::Pending {
+            warning: pending_warning(&unknown),
+        });
+    }
     let mut diags = validate(config);
     let text = |name: &str, var: &str| -> Option<String> {
         known_str(config, name)
@@ -113,13 +151,7 @@ pub fn resolve(
     let account_id = text("account_id", "DATABRICKS_ACCOUNT_ID");
     let client_id = text("client_id", "DATABRICKS_CLIENT_ID");
     let client_secret = text("client_secret", "DATABRICKS_CLIENT_SECRET");
-    // Credentials that depend on resources not yet applied are unknown while planning: plan
-    // as if there were none (reads fall back to each connection's own secret).
-    let pending = ["account_id", "client_id", "client_secret"]
-        .iter()
-        .any(|n| matches!(field(config, n), Field::Unknown));
     let management = match (account_id, client_id, client_secret) {
-        _ if pending => None,
         (None, None, None) => None,
         (Some(account_id), Some(client_id), Some(client_secret)) => {
             for (name, value) in [("account_id", &account_id), ("client_id", &client_id)] {
@@ -189,12 +221,16 @@ pub fn resolve(
     if diags.has_errors() {
         return Err(diags);
     }
-    Ok(Settings {
-        host,
-        management,
-        http_timeout: Duration::from_secs(number("http_timeout_seconds").unwrap_or(60)),
-        retry_timeout: Duration::from_secs(number("retry_timeout_seconds").unwrap_or(300)),
-        rate_limit,
+    Ok(Resolved::Ready {
+        settings: Settings {
+            host,
+            management,
+            http_timeout: Duration::from_secs(number("http_timeout_seconds").unwrap_or(60)),
+            retry_timeout: Duration::from_secs(number("retry_timeout_seconds").unwrap_or(300)),
+            rate_limit,
+        },
+        // Every diagnostic left is a warning.
+        warnings: diags,
     })
 }
 
@@ -229,6 +265,28 @@ mod tests {
         ("client_secret", "dose1"),
     ];
 
+    fn ready(r: Result<Resolved, Diagnostics>) -> Settings {
+        match r {
+            Ok(Resolved::Ready { settings, .. }) => settings,
+            Ok(Resolved::Pending { warning }) => panic!("pending: {warning:?}"),
+            Err(d) => panic!("errors: {d:?}"),
+        }
+    }
+
+    #[test]
+    fn an_unknown_argument_leaves_the_provider_pending_instead_of_using_defaults() {
+        let mut c = config(&MGMT);
+        if let Value::Object(attrs) = &mut c {
+            attrs.insert("host".into(), Value::unknown());
+        }
+        match resolve(&c, |_| None) {
+            Ok(Resolved::Pending { warning }) => {
+                assert!(warning.detail.contains("`host`"), "{}", warning.detail)
+            }
+            other => panic!("expected pending, got {other:?}"),
+        }
+    }
+
     #[test]
     fn environment_variables_fill_what_the_block_leaves_out() {
         let env = |name: &str| match name {
@@ -239,7 +297,7 @@ mod tests {
             "DATABRICKS_RATE_LIMIT" => Some("7".to_string()),
             _ => None,
         };
-        let s = resolve(&config(&[("client_secret", "dose-block")]), env).unwrap();
+        let s = ready(resolve(&config(&[("client_secret", "dose-block")]), env));
         assert_eq!(s.host.unwrap().as_str(), "http://127.0.0.1:9");
         assert_eq!(
             s.management.unwrap().client_secret.expose_secret(),
@@ -259,13 +317,13 @@ mod tests {
 
     #[test]
     fn settings_compare_the_management_secret_too() {
-        let a = resolve(&config(&MGMT), |_| None).unwrap();
-        let b = resolve(&config(&MGMT), |_| None).unwrap();
+        let a = ready(resolve(&config(&MGMT), |_| None));
+        let b = ready(resolve(&config(&MGMT), |_| None));
         assert!(a.same_as(&b));
         let mut other = MGMT;
         other[2] = ("client_secret", "dose2");
-        let c = resolve(&config(&other), |_| None).unwrap();
+        let c = ready(resolve(&config(&other), |_| None));
         assert!(!a.same_as(&c));
-        assert!(!a.same_as(&resolve(&config(&[]), |_| None).unwrap()));
+        assert!(!a.same_as(&ready(resolve(&config(&[]), |_| None))));
     }
 }

@@ -3,8 +3,8 @@
 
 pub mod config;
 pub mod schema;
-pub mod validators;
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use databricks_account_client::{Client, ClientConfig};
@@ -24,15 +24,29 @@ pub struct DatabricksProvider {
     provider_schema: Schema,
     resource_schemas: Vec<(&'static str, Schema)>,
     connection_type: Type,
-    /// Set by ConfigureProvider, once per process.
+    /// Set by ConfigureProvider, which Terraform calls once per graph walk (once per command
+    /// and walk when one process serves several, as in debug mode).
     configured: Mutex<Option<Arc<Configured>>>,
 }
 
-/// The resolved provider configuration and the one client every operation shares (its token
-/// cache is what lets a refresh of many connections use one management token).
+/// What one ConfigureProvider established.
 pub struct Configured {
-    pub settings: config::Settings,
-    pub client: Client,
+    pub setup: Setup,
+}
+
+pub enum Setup {
+    /// The resolved settings and the one client every operation shares (its token cache is
+    /// what lets a refresh of many connections use one management token).
+    Ready {
+        settings: config::Settings,
+        client: Client,
+    },
+    /// The provider configuration depends on values not known yet: nothing is checked, every
+    /// record is kept, and the first refresh says why (once per walk).
+    Pending {
+        warning: Diagnostic,
+        warned: AtomicBool,
+    },
 }
 
 impl Default for DatabricksProvider {
@@ -58,10 +72,29 @@ impl DatabricksProvider {
             .unwrap_or_else(PoisonError::into_inner)
             .clone()
     }
+
+    fn set_configured(&self, configured: Configured) {
+        *self
+            .configured
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = Some(Arc::new(configured));
+    }
 }
 
-fn build_client(settings: &config::Settings) -> Result<Client, String> {
+fn build_client(settings: &config::Settings, terraform_version: &str) -> Result<Client, String> {
     let mut config = ClientConfig::new("terraform-provider-databricks", env!("CARGO_PKG_VERSION"))
+        .map_err(|e| e.to_string())?;
+    // Databricks' User-Agent convention: what runs the calls, then on whose behalf.
+    if !terraform_version.is_empty() {
+        config
+            .add_user_agent("terraform", terraform_version)
+            .map_err(|e| e.to_string())?;
+    }
+    config
+        .add_user_agent("resource", "workflow_connection")
+        .map_err(|e| e.to_string())?;
+    config
+        .add_user_agent("auth", "oauth-m2m")
         .map_err(|e| e.to_string())?;
     config.host = settings.host.clone();
     config.http_timeout = settings.http_timeout;
@@ -79,6 +112,16 @@ fn not_configured() -> Diagnostics {
     .into()
 }
 
+fn configuration_pending() -> Diagnostics {
+    Diagnostic::error(
+        "Provider configuration not known",
+        "The provider's configuration still depends on values Terraform does not know, so the \
+         connection cannot be checked. Apply the resources the provider block refers to first \
+         (for example with -target), then apply again. Nothing was changed.",
+    )
+    .into()
+}
+
 impl Backend for DatabricksProvider {
     fn provider_schema(&self) -> &Schema {
         &self.provider_schema
@@ -92,30 +135,46 @@ impl Backend for DatabricksProvider {
         config::validate(config)
     }
 
-    async fn configure(&self, config: Value) -> Diagnostics {
-        let settings = match config::resolve(&config, |name| std::env::var(name).ok()) {
-            Ok(settings) => settings,
+    async fn configure(&self, config: Value, terraform_version: String) -> Diagnostics {
+        let (settings, warnings) = match config::resolve(&config, |name| std::env::var(name).ok()) {
+            Ok(config::Resolved::Ready { settings, warnings }) => (settings, warnings),
+            Ok(config::Resolved::Pending { warning }) => {
+                self.set_configured(Configured {
+                    setup: Setup::Pending {
+                        warning,
+                        warned: AtomicBool::new(false),
+                    },
+                });
+                return Diagnostics::new();
+            }
             Err(diags) => return diags,
         };
         // A process that serves several commands (debug mode, reattach) is configured once
-        // per command: keep the client, and with it the token cache, when nothing changed.
-        if self
-            .configured()
-            .is_some_and(|current| current.settings.same_as(&settings))
-        {
-            return Diagnostics::new();
-        }
-        match build_client(&settings) {
-            Ok(client) => {
-                *self
-                    .configured
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner) =
-                    Some(Arc::new(Configured { settings, client }));
-                Diagnostics::new()
+        // per walk: keep the client, and with it the token cache, when nothing changed. Reads
+        // it shared during the last walk are not reused in this one.
+        let kept = self.configured().and_then(|current| match &current.setup {
+            Setup::Ready {
+                settings: current_settings,
+                client,
+            } if current_settings.same_as(&settings) => Some(client.clone()),
+            _ => None,
+        });
+        let client = match kept {
+            Some(client) => {
+                client.forget_shared_reads();
+                client
             }
-            Err(e) => Diagnostic::error("Cannot configure the Databricks client", e).into(),
-        }
+            None => match build_client(&settings, &terraform_version) {
+                Ok(client) => client,
+                Err(e) => {
+                    return Diagnostic::error("Cannot configure the Databricks client", e).into();
+                }
+            },
+        };
+        self.set_configured(Configured {
+            setup: Setup::Ready { settings, client },
+        });
+        warnings
     }
 
     fn validate_resource_config(
@@ -142,16 +201,24 @@ impl Backend for DatabricksProvider {
         request: ApplyRequest,
         cancel: CancellationToken,
     ) -> ApplyResponse {
-        let Some(configured) = self.configured() else {
-            return ApplyResponse {
-                new_state: request.prior_state,
-                private: request.planned_private,
-                diagnostics: not_configured(),
-            };
+        let configured = self.configured();
+        let (settings, client) = match configured.as_deref().map(|c| &c.setup) {
+            Some(Setup::Ready { settings, client }) => (settings, client),
+            other => {
+                return ApplyResponse {
+                    new_state: request.prior_state,
+                    private: request.planned_private,
+                    diagnostics: if other.is_some() {
+                        configuration_pending()
+                    } else {
+                        not_configured()
+                    },
+                };
+            }
         };
         let ctx = Context {
-            client: &configured.client,
-            management: configured.settings.management.as_ref(),
+            client,
+            management: settings.management.as_ref(),
             cancel,
         };
         workflow_connection::apply::apply(&ctx, request).await
@@ -163,16 +230,33 @@ impl Backend for DatabricksProvider {
         request: ReadRequest,
         cancel: CancellationToken,
     ) -> ReadResponse {
-        let Some(configured) = self.configured() else {
-            return ReadResponse {
-                new_state: request.current_state,
-                private: request.private,
-                diagnostics: not_configured(),
-            };
+        let configured = self.configured();
+        let (settings, client) = match configured.as_deref().map(|c| &c.setup) {
+            Some(Setup::Ready { settings, client }) => (settings, client),
+            Some(Setup::Pending { warning, warned }) => {
+                // One warning per walk, not one per connection.
+                let first = !warned.swap(true, Ordering::Relaxed);
+                return ReadResponse {
+                    new_state: request.current_state,
+                    private: request.private,
+                    diagnostics: if first {
+                        warning.clone().into()
+                    } else {
+                        Diagnostics::new()
+                    },
+                };
+            }
+            None => {
+                return ReadResponse {
+                    new_state: request.current_state,
+                    private: request.private,
+                    diagnostics: not_configured(),
+                };
+            }
         };
         let ctx = Context {
-            client: &configured.client,
-            management: configured.settings.management.as_ref(),
+            client,
+            management: settings.management.as_ref(),
             cancel,
         };
         workflow_connection::read::read(&ctx, request).await

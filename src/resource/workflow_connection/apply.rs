@@ -11,7 +11,7 @@ use crate::protocol::backend::{ApplyRequest, ApplyResponse};
 use crate::protocol::cty::Value;
 use crate::protocol::diagnostics::{Diagnostic, Diagnostics};
 use crate::protocol::path::AttributePath;
-use crate::provider::config::Management;
+use crate::resource::Management;
 
 use super::Context;
 use super::model::{self, DEFAULT_EXPIRY_WARNING_DAYS, Target};

@@ -5,7 +5,7 @@
 use crate::protocol::backend::{ImportRequest, ImportResponse};
 use crate::protocol::cty::Value;
 use crate::protocol::diagnostics::Diagnostic;
-use crate::provider::validators::{is_decimal_id, is_uuid};
+use crate::validation::{is_decimal_id, is_uuid};
 
 use super::model::{self, DEFAULT_EXPIRY_WARNING_DAYS};
 use super::validate::CLOUDS;

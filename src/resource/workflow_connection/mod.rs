@@ -14,7 +14,7 @@ pub mod validate;
 use databricks_account_client::Client;
 use tokio_util::sync::CancellationToken;
 
-use crate::provider::config::Management;
+use crate::resource::Management;
 
 pub use schema::{TYPE_NAME, schema};
 pub use validate::validate;
@@ -30,7 +30,6 @@ pub struct Context<'a> {
 impl Context<'_> {
     /// The management credentials, when they belong to this account.
     pub fn management_for(&self, account_id: &str) -> Option<&Management> {
-        self.management
-            .filter(|m| m.account_id.eq_ignore_ascii_case(account_id))
+        self.management.filter(|m| m.is_for(account_id))
     }
 }

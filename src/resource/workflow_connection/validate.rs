@@ -4,7 +4,7 @@ use crate::protocol::backend::ClientCapabilities;
 use crate::protocol::cty::Value;
 use crate::protocol::diagnostics::{Diagnostic, Diagnostics};
 use crate::protocol::path::AttributePath;
-use crate::provider::validators::{self as check, Field, field};
+use crate::validation::{self as check, Field, field};
 
 pub const CLOUDS: [&str; 3] = ["aws", "azure", "gcp"];
 
