@@ -50,11 +50,12 @@ async fn run() -> Result<(), Box<dyn Error>> {
         connections.push(VerifyInput {
             cloud: Cloud::Aws,
             account_id: canonical::ACCOUNT_ID.into(),
-            client_id: sp.application_id.clone(),
+            client_id: Some(sp.application_id.clone()),
             service_principal_id: sp.id.clone(),
             secret_id: secret.id.clone(),
             credentials: VerifyWith::OwnSecret(SecretString::new(secret.secret.clone())),
             recorded_secret_expire_time: None,
+            secret_already_observed: false,
         });
     }
     let connections = Arc::new(connections);

@@ -16,12 +16,16 @@ use crate::host::{AccountHost, Cloud};
 use crate::http::{Endpoint, Http, Request, Response};
 use crate::oauth::{AccessToken, ClientCredentials, TokenCache, TokenKey};
 use crate::retry::Budget;
-use crate::scim::ServicePrincipal;
+use crate::scim::{ServicePrincipal, roles_from_response};
 use crate::secrets::{DeleteOutcome, SecretInfo, SecretsPage};
 use crate::verify::{self, VerifyInput, VerifyOutcome, VerifyWith};
 
 // A secrets list longer than this many pages is a server looping on its page token.
 const MAX_PAGES: usize = 1000;
+
+// A principal has at most five secrets: a listing whose pages add up to more than this is
+// not the account API, however small each page is.
+const MAX_LISTING_BYTES: usize = 8 * 1024 * 1024;
 
 /// A Databricks account on a cloud: where an operation goes.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -66,7 +70,7 @@ impl Client {
     pub fn new(config: ClientConfig) -> Result<Self, ConfigError> {
         config.validate()?;
         let http = Http::new(&config)?;
-        let tokens = TokenCache::new(config.token_retry_timeout);
+        let tokens = TokenCache::new();
         Ok(Self {
             inner: Arc::new(Inner {
                 config,
@@ -185,7 +189,9 @@ impl Client {
         cancel: &CancellationToken,
     ) -> Result<VerifyOutcome, Error> {
         let account = Account::new(input.cloud, input.account_id.clone());
-        let credentials = input.credentials.client_credentials(&input.client_id);
+        let credentials = input
+            .credentials
+            .client_credentials(input.client_id.as_deref().unwrap_or_default());
         let mut session = self.session(&account, &credentials);
         // Checks with management credentials are refreshes of many connections: reads of one
         // service principal may share an answer for a short while. Checks with a connection's
@@ -290,22 +296,22 @@ impl Session<'_> {
             id,
         ]);
         let resp = self.get(url.clone()).await?;
-        let mut principal: ServicePrincipal = resp.json()?;
-        if let Some(got) = principal.id.as_deref()
-            && got != id
-        {
+        let mut principal = ServicePrincipal::from_response(&resp)?;
+        if principal.id != id {
             return Err(Error::on_request(
                 ErrorKind::InvalidResponse,
                 &resp.label,
-                format!("asked for service principal {id} but the answer is for {got:?}"),
+                format!(
+                    "asked for service principal {id} but the answer is for {:?}",
+                    principal.id
+                ),
             ));
         }
         if principal.roles_missing() {
             // Some answers leave out `roles` unless asked for (the Databricks provider does
             // the same second read).
-            let roles: ServicePrincipal =
-                self.get(format!("{url}?attributes=roles")).await?.json()?;
-            principal.roles = roles.roles;
+            let resp = self.get(format!("{url}?attributes=roles")).await?;
+            principal.roles = roles_from_response(&resp)?;
         }
         Ok(principal)
     }
@@ -325,6 +331,7 @@ impl Session<'_> {
         let mut page_token: Option<String> = None;
         let mut seen = std::collections::HashSet::new();
         let mut label = String::new();
+        let mut bytes = 0usize;
         for _ in 0..MAX_PAGES {
             let url = match &page_token {
                 None => base.clone(),
@@ -335,7 +342,17 @@ impl Session<'_> {
             };
             let resp = self.get(url).await?;
             label.clone_from(&resp.label);
-            let page: SecretsPage = resp.json()?;
+            bytes = bytes.saturating_add(resp.body.len());
+            if bytes > MAX_LISTING_BYTES {
+                return Err(Error::on_request(
+                    ErrorKind::InvalidResponse,
+                    &resp.label,
+                    format!(
+                        "the pages of the secret list add up to more than {MAX_LISTING_BYTES} bytes, which no account API listing does — check the host"
+                    ),
+                ));
+            }
+            let page = SecretsPage::from_response(&resp)?;
             all.extend(page.secrets.unwrap_or_default());
             match page.next_page_token.filter(|t| !t.is_empty()) {
                 None => return Ok(all),

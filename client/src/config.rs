@@ -11,13 +11,10 @@ pub struct ClientConfig {
     pub host: Option<AccountHost>,
     /// Timeout of one HTTP request, from connecting until the whole body is read. Default 60 s.
     pub http_timeout: Duration,
-    /// Total time one operation (a `verify`, a secret list, …) may spend waiting to retry.
-    /// Default 300 s. Retrying stops when the next wait would not fit in what is left.
+    /// Total time one operation (a `verify`, a secret list, …) may spend waiting to retry,
+    /// its token request included. Default 300 s. Retrying stops when the next wait would not
+    /// fit in what is left.
     pub retry_timeout: Duration,
-    /// Retry budget of one token request; the token endpoint gets the smaller of this and what
-    /// is left of the operation's budget. Default 60 s, as the Databricks Go SDK: a token
-    /// endpoint that keeps failing for a minute is better reported than waited on.
-    pub token_retry_timeout: Duration,
     /// How old an answer to a service principal or secret-list read made with management
     /// credentials may be and still serve another connection of the same principal. Default
     /// 60 s: one refresh of thousands of connections reads each principal once, while a
@@ -57,7 +54,6 @@ impl ClientConfig {
             host: None,
             http_timeout: Duration::from_secs(60),
             retry_timeout: Duration::from_secs(300),
-            token_retry_timeout: Duration::from_secs(60),
             management_read_reuse: Duration::from_secs(60),
             rate_limit: 15,
             initial_backoff: Duration::from_secs(1),

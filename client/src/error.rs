@@ -27,8 +27,10 @@ pub enum ErrorKind {
     InvalidResponse,
     /// One HTTP request took longer than `http_timeout`.
     Timeout,
-    /// The connection could not be made or broke (refused, reset, DNS, TLS).
+    /// The connection could not be made or broke (refused, reset, DNS).
     Connection,
+    /// The host's TLS certificate is not trusted or not valid for the host (not retried).
+    Tls,
     /// The operation's `CancellationToken` fired.
     Cancelled,
     /// Retrying stopped because the next wait would not fit in the retry budget;
@@ -52,6 +54,7 @@ impl ErrorKind {
             ErrorKind::InvalidResponse => "invalid_response",
             ErrorKind::Timeout => "timeout",
             ErrorKind::Connection => "connection",
+            ErrorKind::Tls => "tls",
             ErrorKind::Cancelled => "cancelled",
             ErrorKind::BudgetExhausted => "budget_exhausted",
             ErrorKind::Other => "other",
@@ -163,16 +166,32 @@ impl Error {
         wanted_wait: Duration,
         last: Error,
     ) -> Self {
+        let advice = match last.kind() {
+            ErrorKind::RateLimited => {
+                " Databricks kept asking for fewer requests: lower rate_limit, or raise \
+                 retry_timeout_seconds to wait longer."
+            }
+            ErrorKind::Unavailable => {
+                " The service kept failing: try again later, or raise retry_timeout_seconds to \
+                 wait longer."
+            }
+            ErrorKind::Timeout => {
+                " Every attempt timed out: check the host and the network, or raise \
+                 http_timeout_seconds if the host is only slow."
+            }
+            ErrorKind::Connection => " Check the host and the network (DNS, proxy, firewall).",
+            _ => "",
+        };
         let message = format!(
             "gave up after {attempts} attempt{} over {:.1} s: the next retry would wait {:.1} s, \
-             more than the {:.1} s left of the retry budget ({:.0} s; raise retry_timeout_seconds \
-             or lower rate_limit if this persists); last error: {}",
+             more than the {:.1} s left of the {:.0} s retry budget (retry_timeout_seconds). \
+             Last error: {}{advice}",
             if attempts == 1 { "" } else { "s" },
             elapsed.as_secs_f64(),
             wanted_wait.as_secs_f64(),
             budget.saturating_sub(elapsed).as_secs_f64(),
             budget.as_secs_f64(),
-            last.detail()
+            sentence(last.detail())
         );
         Self(Arc::new(Inner {
             kind: ErrorKind::BudgetExhausted,
@@ -262,6 +281,16 @@ impl Error {
     /// Whether the answer was an HTML page, i.e. not the account API at all.
     pub fn is_html_page(&self) -> bool {
         self.0.message.contains(crate::envelope::HTML_HINT)
+    }
+}
+
+/// Ends a message with a full stop, so another sentence can follow.
+pub(crate) fn sentence(message: &str) -> String {
+    let message = message.trim_end();
+    if message.ends_with(['.', '!', '?']) {
+        message.to_owned()
+    } else {
+        format!("{message}.")
     }
 }
 

@@ -61,7 +61,7 @@ pub fn token_answer(status: u16, body: &[u8]) -> Result<(String, Duration), Erro
 
 /// A SCIM service principal answer, read as the client reads it.
 pub fn service_principal(status: u16, body: &[u8]) -> Result<ServicePrincipal, Error> {
-    response(status, body).json()
+    ServicePrincipal::from_response(&response(status, body))
 }
 
 /// Whether the client would ask again for the roles (`?attributes=roles`).
@@ -74,7 +74,7 @@ pub fn secrets_page(
     status: u16,
     body: &[u8],
 ) -> Result<(Option<Vec<SecretInfo>>, Option<String>), Error> {
-    let page: SecretsPage = response(status, body).json()?;
+    let page = SecretsPage::from_response(&response(status, body))?;
     Ok((page.secrets, page.next_page_token))
 }
 

@@ -30,7 +30,8 @@ pub(crate) enum Endpoint {
 pub(crate) struct Request {
     pub method: Method,
     pub url: String,
-    /// `METHOD /path?query` for logs and errors.
+    /// `METHOD URL` for errors: names the host as well as the call. The URL holds no
+    /// credentials (`parse_host` refuses them).
     pub label: String,
     pub path: String,
     pub rate_key: String,
@@ -50,7 +51,7 @@ impl Request {
             })
             .unwrap_or_else(|_| url.clone());
         Self {
-            label: format!("{method} {path}"),
+            label: format!("{method} {url}"),
             method,
             url,
             path,
@@ -62,8 +63,11 @@ impl Request {
         }
     }
 
-    fn idempotent(&self) -> bool {
-        matches!(self.method, Method::GET | Method::DELETE | Method::HEAD)
+    /// Whether sending it twice does no harm: reads, deletes, and the token exchange (it
+    /// creates nothing; a token issued to an answer that was lost just expires).
+    fn safe_to_repeat(&self) -> bool {
+        self.endpoint == Endpoint::Token
+            || matches!(self.method, Method::GET | Method::DELETE | Method::HEAD)
     }
 }
 
@@ -105,12 +109,19 @@ pub(crate) struct Http {
 
 impl Http {
     pub fn new(config: &ClientConfig) -> Result<Self, ConfigError> {
-        let client = reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder()
             .user_agent(config.user_agent())
             // A redirect from the account API means a login page or a wrong host: report it
             // instead of following it to an HTML page.
             .redirect(redirect::Policy::none())
-            .connect_timeout(config.http_timeout)
+            .connect_timeout(config.http_timeout);
+        // HTTPS_PROXY, HTTP_PROXY, ALL_PROXY and NO_PROXY (either case) apply to real hosts,
+        // as reqwest reads them; a loopback host (the emulator, a local tunnel) is this machine
+        // and never goes through a proxy, which would get the credentials in the clear.
+        if config.host.as_ref().is_some_and(is_loopback) {
+            builder = builder.no_proxy();
+        }
+        let client = builder
             .build()
             .map_err(|e| ConfigError::HttpClient(e.to_string()))?;
         Ok(Self {
@@ -151,7 +162,7 @@ impl Http {
                 error = err.kind().as_str(),
                 "account API call failed"
             );
-            if !is_retryable(&err, req.idempotent()) {
+            if !is_retryable(&err, req.safe_to_repeat()) {
                 return Err(err);
             }
             let backoff = self.backoff.delay(attempt);
@@ -198,7 +209,7 @@ impl Http {
         let mut resp = builder
             .send()
             .await
-            .map_err(|e| self.transport_error(&req.label, &e))?;
+            .map_err(|e| self.transport_error(&req.label, &req.url, &e))?;
         let status = resp.status().as_u16();
         let header = |name| {
             resp.headers()
@@ -226,7 +237,7 @@ impl Http {
                     body.extend_from_slice(&chunk);
                 }
                 Ok(None) => break,
-                Err(e) => return Err(self.transport_error(&req.label, &e)),
+                Err(e) => return Err(self.transport_error(&req.label, &req.url, &e)),
             }
         }
         if req.endpoint == Endpoint::Api {
@@ -303,7 +314,7 @@ impl Http {
         ))
     }
 
-    fn transport_error(&self, label: &str, e: &reqwest::Error) -> Error {
+    fn transport_error(&self, label: &str, url: &str, e: &reqwest::Error) -> Error {
         // The causes, not the top-level text: that one repeats the URL.
         let mut causes: Vec<String> = Vec::new();
         let mut source = std::error::Error::source(e);
@@ -319,13 +330,22 @@ impl Http {
         } else {
             causes.join(": ")
         };
+        let origin = origin(url);
         if e.is_timeout() {
             Error::on_request(
                 ErrorKind::Timeout,
                 label,
                 format!(
-                    "no complete answer within {:.0} s (http_timeout_seconds): the host is slow or unreachable",
+                    "{origin} sent no complete answer within {:.0} s (http_timeout_seconds): the host is slow or unreachable",
                     self.http_timeout.as_secs_f64()
+                ),
+            )
+        } else if is_certificate_problem(&cause) {
+            Error::on_request(
+                ErrorKind::Tls,
+                label,
+                format!(
+                    "the TLS certificate of {origin} is not trusted ({cause}); if the host uses a private certificate authority, point SSL_CERT_FILE at its CA certificate (PEM)"
                 ),
             )
         } else if e.is_connect() {
@@ -333,17 +353,46 @@ impl Http {
                 ErrorKind::Connection,
                 label,
                 format!(
-                    "could not connect ({cause}): check the host and the network (proxy, firewall)"
+                    "could not connect to {origin} ({cause}); check the host and the network (DNS, proxy, firewall)"
                 ),
             )
         } else {
             Error::on_request(
                 ErrorKind::Connection,
                 label,
-                format!("the connection failed ({cause})"),
+                format!("the connection to {origin} failed ({cause})"),
             )
         }
     }
+}
+
+/// `scheme://host[:port]` of a URL, for messages.
+fn origin(url: &str) -> String {
+    url::Url::parse(url)
+        .map(|u| u.origin().ascii_serialization())
+        .unwrap_or_else(|_| url.to_owned())
+}
+
+/// Whether a host override is this machine.
+fn is_loopback(host: &crate::host::AccountHost) -> bool {
+    match url::Url::parse(host.as_str())
+        .ok()
+        .as_ref()
+        .and_then(url::Url::host)
+    {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(name)) => {
+            name.trim_end_matches('.').eq_ignore_ascii_case("localhost")
+        }
+        None => false,
+    }
+}
+
+/// rustls words a refused certificate as "invalid peer certificate: UnknownIssuer" (or
+/// `NotValidForName`, `Expired`, …).
+fn is_certificate_problem(cause: &str) -> bool {
+    cause.contains("invalid peer certificate") || cause.contains("certificate verify failed")
 }
 
 fn millis(d: Duration) -> u64 {

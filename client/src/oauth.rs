@@ -107,16 +107,14 @@ pub(crate) struct TokenCache {
     tokens: Mutex<HashMap<TokenKey, Arc<AccessToken>>>,
     fetches: Coalescer<TokenKey, Arc<AccessToken>>,
     generation: AtomicU64,
-    token_retry_timeout: Duration,
 }
 
 impl TokenCache {
-    pub fn new(token_retry_timeout: Duration) -> Self {
+    pub fn new() -> Self {
         Self {
             tokens: Mutex::new(HashMap::new()),
             fetches: Coalescer::new(),
             generation: AtomicU64::new(0),
-            token_retry_timeout,
         }
     }
 
@@ -144,16 +142,9 @@ impl TokenCache {
                 if !fresh && let Some(token) = self.cached(key) {
                     return Ok(token);
                 }
-                let token = Arc::new(
-                    self.fetch(
-                        http,
-                        host,
-                        account_id,
-                        creds,
-                        &budget.sub(self.token_retry_timeout),
-                    )
-                    .await?,
-                );
+                // The token request shares the operation's retry budget
+                // (retry_timeout_seconds), so the budget an error names is the one that applied.
+                let token = Arc::new(self.fetch(http, host, account_id, creds, budget).await?);
                 self.tokens
                     .lock()
                     .unwrap_or_else(PoisonError::into_inner)

@@ -19,11 +19,6 @@ impl Budget {
         }
     }
 
-    /// A budget for a sub-request (the token endpoint) capped at `cap` and at what is left.
-    pub fn sub(&self, cap: Duration) -> Self {
-        Self::new(cap.min(self.remaining()))
-    }
-
     pub fn total(&self) -> Duration {
         self.total
     }
@@ -72,13 +67,14 @@ pub(crate) fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration
 
 /// Whether a failure is worth another attempt. Rate limits and unavailability at any status
 /// (the code decides, so `REQUEST_LIMIT_EXCEEDED` on a 500 is retried, as the SDKs do),
-/// gateway errors, a 500 of a read-only request, broken connections and timeouts.
-/// 400, 401, 403 and 404 are final.
-pub(crate) fn is_retryable(err: &Error, idempotent: bool) -> bool {
+/// gateway errors, a 500 of a request that is safe to repeat (reads, deletes and the token
+/// exchange, which creates nothing), broken connections and timeouts. 400, 401, 403 and 404
+/// are final.
+pub(crate) fn is_retryable(err: &Error, safe_to_repeat: bool) -> bool {
     match err.kind() {
         ErrorKind::RateLimited | ErrorKind::Connection | ErrorKind::Timeout => true,
         ErrorKind::Unavailable => match err.status() {
-            Some(500) => idempotent,
+            Some(500) => safe_to_repeat,
             Some(501) => false,
             _ => true,
         },
@@ -158,15 +154,5 @@ mod tests {
             false
         ));
         assert!(!is_retryable(&Error::cancelled("x"), true));
-    }
-
-    #[test]
-    fn sub_budget_is_capped_by_what_is_left() {
-        let b = Budget::new(Duration::from_secs(10));
-        assert!(b.sub(Duration::from_secs(60)).total() <= Duration::from_secs(10));
-        assert_eq!(
-            b.sub(Duration::from_secs(1)).total(),
-            Duration::from_secs(1)
-        );
     }
 }

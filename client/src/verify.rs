@@ -3,8 +3,8 @@
 use std::fmt;
 use std::str::FromStr;
 
-use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
+use time::{OffsetDateTime, UtcOffset};
 use tracing::debug;
 
 use crate::client::Session;
@@ -104,8 +104,10 @@ impl VerifyWith {
 pub struct VerifyInput {
     pub cloud: Cloud,
     pub account_id: String,
-    /// The connection's client ID (the principal's application ID).
-    pub client_id: String,
+    /// The connection's client ID (the principal's application ID). `None` only with
+    /// management credentials, for a connection that does not know it yet (imported): the
+    /// principal's `applicationId` is then observed instead of compared.
+    pub client_id: Option<String>,
     /// The SCIM ID of the service principal.
     pub service_principal_id: String,
     pub secret_id: String,
@@ -114,6 +116,12 @@ pub struct VerifyInput {
     /// refused token, or a secret missing from the list, into `secret_expired` when it has
     /// passed. An unreadable value is ignored.
     pub recorded_secret_expire_time: Option<String>,
+    /// The secret's times were recorded by an earlier check. A secret's expiry never changes,
+    /// and a token issued for the connection's own secret proves that secret exists, is active
+    /// and has not expired, so with [`VerifyWith::OwnSecret`] the secret list is then skipped
+    /// (a refresh costs 2 calls instead of 3). Ignored with management credentials, which
+    /// prove nothing about the connection's secret.
+    pub secret_already_observed: bool,
 }
 
 /// The principal as observed.
@@ -128,8 +136,8 @@ pub struct ObservedPrincipal {
 
 /// The secret as observed in the list. Times are normalised RFC 3339 in UTC (`Z`, fractional
 /// seconds only when not zero: `2025-01-01T00:00:00.000Z` becomes `2025-01-01T00:00:00Z`), so
-/// a harmless change of format by the server is not drift. A `create_time` that does not parse
-/// is kept as sent.
+/// a harmless change of format by the server is not drift. A time that cannot be shown in UTC
+/// (beyond year 9999 once converted) is kept as sent.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ObservedSecret {
     pub id: String,
@@ -164,7 +172,8 @@ pub struct VerifyOutcome {
     pub checked_with: CredentialSource,
     /// `None` when the principal could not be observed (token refused, 404, 403).
     pub service_principal: Option<ObservedPrincipal>,
-    /// `None` when the secret could not be observed (not listed, or the list not reachable).
+    /// `None` when the secret was not observed (not listed, the list not reachable, or not
+    /// asked for because the token proved it).
     pub secret: Option<ObservedSecret>,
 }
 
@@ -197,12 +206,13 @@ pub(crate) async fn run(
         .recorded_secret_expire_time
         .as_deref()
         .and_then(|t| OffsetDateTime::parse(t.trim(), &Rfc3339).ok());
+    let client_id = input.client_id.as_deref().unwrap_or("(not known yet)");
     let (source, context) = match &input.credentials {
         VerifyWith::OwnSecret(_) => (
             CredentialSource::Own,
             format!(
-                "verifying service principal {} with its own client ID {}",
-                input.service_principal_id, input.client_id
+                "verifying service principal {} with its own client ID {client_id}",
+                input.service_principal_id
             ),
         ),
         VerifyWith::Management(m) => (
@@ -242,7 +252,7 @@ pub(crate) async fn run(
         Ok(principal) => {
             principal_found = true;
             outcome.failures.extend(principal_failures(&principal, input));
-            outcome.service_principal = Some(observe_principal(&principal, input));
+            outcome.service_principal = Some(observe_principal(&principal));
         }
         Err(e) if e.kind() == ErrorKind::NotFound => outcome.failures.push(CheckFailure {
             status: VerifyStatus::ServicePrincipalNotFound,
@@ -258,8 +268,10 @@ pub(crate) async fn run(
         Err(e) => return Err(e.with_context(context)),
     }
 
-    // 3. The secret (a missing principal has no secrets to look at).
-    if principal_found || admin_denied {
+    // 3. The secret (a missing principal has no secrets to look at). A token issued for the
+    //    connection's own secret already proved it, once its times are on record.
+    let proven_by_token = own && input.secret_already_observed;
+    if (principal_found || admin_denied) && !proven_by_token {
         match session.secrets(&input.service_principal_id).await {
             Ok(secrets) => {
                 let (failures, observed) = secret_checks(&secrets, input, recorded_expiry, now)
@@ -310,12 +322,12 @@ fn token_refused(
         (Some(s), None) => format!("HTTP {s}"),
         _ => "refused".to_owned(),
     };
+    let client_id = input.client_id.as_deref().unwrap_or_default();
     match recorded_expiry {
         Some(expiry) if expiry <= now => CheckFailure {
             status: VerifyStatus::SecretExpired,
             reason: format!(
-                "Databricks refused the client secret of client ID {} ({why}), and the secret's recorded expiry {} has passed; create a new OAuth secret for service principal {} and use it with its secret ID",
-                input.client_id,
+                "Databricks refused the client secret of client ID {client_id} ({why}), and the secret's recorded expiry {} has passed; create a new OAuth secret for service principal {} and use it with its secret ID",
                 format_time(expiry),
                 input.service_principal_id
             ),
@@ -323,8 +335,8 @@ fn token_refused(
         _ => CheckFailure {
             status: VerifyStatus::CredentialsRejected,
             reason: format!(
-                "Databricks refused client ID {} with this client secret for account {} ({why}); check the client ID, the client secret and the account ID — the secret may have been deleted or expired, or the service principal deactivated or deleted",
-                input.client_id, input.account_id
+                "Databricks refused client ID {client_id} with this client secret for account {} ({why}); check the client ID, the client secret and the account ID — the secret may have been deleted or expired, or the service principal deactivated or deleted",
+                input.account_id
             ),
         },
     }
@@ -357,25 +369,22 @@ fn principal_failures(principal: &ServicePrincipal, input: &VerifyInput) -> Vec<
     let who = describe(principal, input);
     let mut failures = Vec::new();
     if !principal.is_active() {
-        let state = match principal.active {
-            Some(false) => "is deactivated",
-            _ => "is not reported as active",
-        };
         failures.push(CheckFailure {
             status: VerifyStatus::ServicePrincipalInactive,
-            reason: format!("{who} {state}; activate it in the account console or use an active service principal"),
+            reason: format!(
+                "{who} is deactivated; activate it in the account console or use an active service principal"
+            ),
         });
     }
-    if !principal.application_id_matches(&input.client_id) {
-        let has = principal.application_id.as_deref().map_or_else(
-            || "no application ID".to_owned(),
-            |a| format!("application ID {a}"),
-        );
+    // Compared only when the connection knows its client ID; an imported one learns it here.
+    if let Some(client_id) = input.client_id.as_deref()
+        && !principal.application_id_matches(client_id)
+    {
         failures.push(CheckFailure {
             status: VerifyStatus::ClientIdMismatch,
             reason: format!(
-                "{who} has {has}, not client ID {}: the client ID and the service principal ID belong to different service principals",
-                input.client_id
+                "{who} has application ID {}, not client ID {client_id}: the client ID and the service principal ID belong to different service principals",
+                principal.application_id
             ),
         });
     }
@@ -390,14 +399,11 @@ fn principal_failures(principal: &ServicePrincipal, input: &VerifyInput) -> Vec<
     failures
 }
 
-fn observe_principal(principal: &ServicePrincipal, input: &VerifyInput) -> ObservedPrincipal {
+fn observe_principal(principal: &ServicePrincipal) -> ObservedPrincipal {
     ObservedPrincipal {
-        id: principal
-            .id
-            .clone()
-            .unwrap_or_else(|| input.service_principal_id.clone()),
+        id: principal.id.clone(),
         display_name: principal.display_name.clone(),
-        application_id: principal.application_id.clone(),
+        application_id: Some(principal.application_id.clone()),
         active: principal.is_active(),
         account_admin: principal.has_role(ACCOUNT_ADMIN_ROLE),
     }
@@ -412,10 +418,10 @@ fn secret_checks(
     now: OffsetDateTime,
 ) -> Result<(Vec<CheckFailure>, Option<ObservedSecret>), Error> {
     let wanted = input.secret_id.trim();
-    let Some(secret) = secrets.iter().find(|s| {
-        s.id.as_deref()
-            .is_some_and(|id| id.eq_ignore_ascii_case(wanted))
-    }) else {
+    let Some(secret) = secrets
+        .iter()
+        .find(|s| s.id.trim().eq_ignore_ascii_case(wanted))
+    else {
         // The API leaves expired secrets out of the list, so a recorded expiry that has passed
         // explains the absence.
         let failure = match recorded_expiry {
@@ -455,7 +461,7 @@ fn secret_checks(
     }
     let expiry = match secret.expire_time.as_deref() {
         None => None,
-        Some(raw) => Some(OffsetDateTime::parse(raw.trim(), &Rfc3339).map_err(|_| {
+        Some(raw) => Some(parse_time(raw).ok_or_else(|| {
             Error::new(
                 ErrorKind::InvalidResponse,
                 format!("secret {wanted} has an expire_time that is not RFC 3339: {raw:?}"),
@@ -474,21 +480,32 @@ fn secret_checks(
         });
     }
     let observed = ObservedSecret {
-        id: secret.id.clone().unwrap_or_else(|| wanted.to_owned()),
+        id: secret.id.clone(),
         status: secret.status.clone(),
         create_time: secret.create_time.as_deref().map(normalise_time),
-        expire_time: expiry.map(format_time),
+        expire_time: secret.expire_time.as_deref().map(normalise_time),
     };
     Ok((failures, Some(observed)))
 }
 
-fn normalise_time(raw: &str) -> String {
-    OffsetDateTime::parse(raw.trim(), &Rfc3339).map_or_else(|_| raw.to_owned(), format_time)
+/// An RFC 3339 time as the API sends it (any offset, fractional digits, a leap second).
+fn parse_time(raw: &str) -> Option<OffsetDateTime> {
+    OffsetDateTime::parse(raw.trim(), &Rfc3339).ok()
 }
 
+/// The time in UTC when it parses and can be shown in UTC, else the text as sent.
+fn normalise_time(raw: &str) -> String {
+    match parse_time(raw).and_then(|t| t.checked_to_offset(UtcOffset::UTC)) {
+        Some(utc) => utc.format(&Rfc3339).unwrap_or_else(|_| raw.to_owned()),
+        None => raw.to_owned(),
+    }
+}
+
+/// A parsed time for messages: in UTC where it can be (a time near the end of year 9999 with
+/// a negative offset is past 9999 in UTC, which `time` cannot represent), else as it is.
 fn format_time(t: OffsetDateTime) -> String {
-    let utc = t.to_offset(time::UtcOffset::UTC);
-    utc.format(&Rfc3339).unwrap_or_else(|_| utc.to_string())
+    let shown = t.checked_to_offset(UtcOffset::UTC).unwrap_or(t);
+    shown.format(&Rfc3339).unwrap_or_else(|_| shown.to_string())
 }
 
 #[cfg(test)]
@@ -499,11 +516,12 @@ mod tests {
         VerifyInput {
             cloud: Cloud::Aws,
             account_id: "acc".into(),
-            client_id: "6f7c4a1e-2b3d-4e5f-8a9b-0c1d2e3f4a5b".into(),
+            client_id: Some("6f7c4a1e-2b3d-4e5f-8a9b-0c1d2e3f4a5b".into()),
             service_principal_id: "2323502488275632".into(),
             secret_id: "abc".into(),
             credentials: VerifyWith::OwnSecret(SecretString::new("dose")),
             recorded_secret_expire_time: None,
+            secret_already_observed: false,
         }
     }
 
@@ -513,7 +531,7 @@ mod tests {
 
     fn secret(id: &str, status: &str, expire: Option<&str>) -> SecretInfo {
         SecretInfo {
-            id: Some(id.into()),
+            id: id.into(),
             status: Some(status.into()),
             create_time: Some("2025-01-01T00:00:00.000Z".into()),
             update_time: None,
@@ -546,10 +564,10 @@ mod tests {
     #[test]
     fn a_principal_can_fail_several_checks_at_once_in_check_order() {
         let p = ServicePrincipal {
-            id: Some("2323502488275632".into()),
-            application_id: Some("other".into()),
+            id: "2323502488275632".into(),
+            application_id: "other".into(),
             display_name: Some("conn".into()),
-            active: None,
+            active: false,
             roles: Some(vec![]),
         };
         let f = principal_failures(&p, &input());
@@ -632,5 +650,82 @@ mod tests {
             "2023-01-01T18:30:41.5Z"
         );
         assert_eq!(normalise_time("garbage"), "garbage");
+    }
+
+    #[test]
+    fn no_timestamp_the_api_may_send_panics_and_each_is_a_value_or_an_error() {
+        let now = t("2026-06-01T00:00:00Z");
+        let cases = [
+            // Past year 9999 once in UTC: kept as sent, and far in the future.
+            (
+                "9999-12-31T23:59:59-23:59",
+                Some("9999-12-31T23:59:59-23:59"),
+            ),
+            ("9999-12-31T23:59:59Z", Some("9999-12-31T23:59:59Z")),
+            // Before year 0 in UTC: RFC 3339 cannot write it, so it is kept as sent.
+            (
+                "0000-01-01T00:00:00+23:59",
+                Some("0000-01-01T00:00:00+23:59"),
+            ),
+            ("0000-01-01T00:00:00Z", Some("0000-01-01T00:00:00Z")),
+            ("2016-12-31T23:59:60Z", None),
+            ("2027-01-01T00:00:00.123456789123Z", None),
+            ("2027-01-01T00:00:00,5Z", None),
+            ("2027-13-01T00:00:00Z", None),
+            ("", None),
+            ("\u{0}", None),
+        ];
+        for (raw, normalised) in cases {
+            let list = [secret("abc", "ACTIVE", Some(raw))];
+            match secret_checks(&list, &input(), None, now) {
+                Ok((_, observed)) => {
+                    let shown = observed.unwrap().expire_time.unwrap();
+                    if let Some(expected) = normalised {
+                        assert_eq!(shown, expected, "{raw}");
+                    }
+                }
+                Err(e) => assert_eq!(e.kind(), ErrorKind::InvalidResponse, "{raw}"),
+            }
+        }
+        let far = [secret("abc", "ACTIVE", Some("9999-12-31T23:59:59-23:59"))];
+        let (failures, _) = secret_checks(&far, &input(), None, now).unwrap();
+        assert!(failures.is_empty(), "a far-future expiry has not passed");
+        assert_eq!(
+            format_time(t("9999-12-31T23:59:59-23:59")),
+            "9999-12-31T23:59:59-23:59"
+        );
+        let mut late = input();
+        late.recorded_secret_expire_time = Some("9999-12-31T23:59:59-23:59".into());
+        let refused = token_refused(
+            &late,
+            &Error::new(ErrorKind::CredentialsRejected, "no"),
+            Some(t("9999-12-31T23:59:59-23:59")),
+            now,
+        );
+        assert_eq!(refused.status, VerifyStatus::CredentialsRejected);
+    }
+
+    #[test]
+    fn the_client_id_is_compared_only_when_the_connection_knows_it() {
+        let p = ServicePrincipal {
+            id: "2323502488275632".into(),
+            application_id: "learned".into(),
+            display_name: None,
+            active: true,
+            roles: Some(vec![crate::scim::Role {
+                value: Some(ACCOUNT_ADMIN_ROLE.into()),
+            }]),
+        };
+        let mut imported = input();
+        imported.client_id = None;
+        assert!(principal_failures(&p, &imported).is_empty());
+        assert_eq!(
+            principal_failures(&p, &input())[0].status,
+            VerifyStatus::ClientIdMismatch
+        );
+        assert_eq!(
+            observe_principal(&p).application_id.as_deref(),
+            Some("learned")
+        );
     }
 }

@@ -33,9 +33,9 @@ async fn scim_error(emu: &Emulator, fault: Fault) -> Error {
         .expect_err("the fault makes the read fail")
 }
 
-fn assert_names_the_scim_request(err: &Error) {
+fn assert_names_the_scim_request(emu: &Emulator, err: &Error) {
     let text = err.to_string();
-    let expected = format!("GET {SCIM_PREFIX}{SERVICE_PRINCIPAL_ID}");
+    let expected = format!("GET {}{SCIM_PREFIX}{SERVICE_PRINCIPAL_ID}", emu.url());
     assert!(text.starts_with(&expected), "{text}");
     assert_eq!(err.request(), Some(expected.as_str()));
     assert!(!text.contains(SECRET), "{text}");
@@ -57,7 +57,10 @@ async fn oauth_envelope_of_a_refused_secret_is_credentials_rejected() {
     assert_eq!(err.code(), Some("invalid_client"));
     let text = err.to_string();
     assert!(
-        text.starts_with(&format!("POST {TOKEN_PATH}: HTTP 401 Unauthorized")),
+        text.starts_with(&format!(
+            "POST {}{TOKEN_PATH}: HTTP 401 Unauthorized",
+            emu.url()
+        )),
         "{text}"
     );
     assert!(text.contains("Client authentication failed"), "{text}");
@@ -80,7 +83,7 @@ async fn databricks_envelope_with_a_string_code() {
     assert_eq!(err.kind(), ErrorKind::NotFound);
     assert_eq!(err.code(), Some("RESOURCE_DOES_NOT_EXIST"));
     assert!(err.detail().contains("Principal is gone"), "{err}");
-    assert_names_the_scim_request(&err);
+    assert_names_the_scim_request(&emu, &err);
 }
 
 #[tokio::test]
@@ -94,7 +97,7 @@ async fn databricks_envelope_with_a_numeric_code() {
     assert_eq!(err.kind(), ErrorKind::Unauthenticated);
     assert_eq!(err.code(), Some("401"));
     assert!(err.detail().contains("Credential was not sent"), "{err}");
-    assert_names_the_scim_request(&err);
+    assert_names_the_scim_request(&emu, &err);
 }
 
 #[tokio::test]
@@ -135,7 +138,7 @@ async fn scim_envelope_with_scim_type() {
         err.detail().contains("invalidSyntax Request is unparsable"),
         "{err}"
     );
-    assert_names_the_scim_request(&err);
+    assert_names_the_scim_request(&emu, &err);
 }
 
 #[tokio::test]
@@ -189,7 +192,7 @@ async fn html_page_says_it_is_not_the_account_api() {
             .contains("the host returned an HTML page, not the Databricks account API — check the host / account ID"),
         "{err}"
     );
-    assert_names_the_scim_request(&err);
+    assert_names_the_scim_request(&emu, &err);
 }
 
 #[tokio::test]
@@ -215,7 +218,8 @@ async fn html_from_the_token_endpoint_points_at_the_host() {
     assert_eq!(err.kind(), ErrorKind::InvalidResponse);
     assert!(err.is_html_page(), "{err}");
     assert!(
-        err.to_string().starts_with(&format!("POST {TOKEN_PATH}")),
+        err.to_string()
+            .starts_with(&format!("POST {}{TOKEN_PATH}", emu.url())),
         "{err}"
     );
 }
@@ -253,7 +257,7 @@ async fn truncated_json_of_a_success_is_an_invalid_response() {
     let err = scim_error(&emu, Fault::TruncatedJson).await;
     assert_eq!(err.kind(), ErrorKind::InvalidResponse);
     assert!(err.detail().contains("truncated JSON"), "{err}");
-    assert_names_the_scim_request(&err);
+    assert_names_the_scim_request(&emu, &err);
 }
 
 #[tokio::test]
@@ -328,7 +332,6 @@ async fn connection_refused_is_a_connection_error_after_retries() {
     cfg.host =
         Some(databricks_account_client::parse_host(&format!("http://127.0.0.1:{port}")).unwrap());
     cfg.retry_timeout = std::time::Duration::from_millis(300);
-    cfg.token_retry_timeout = std::time::Duration::from_millis(300);
     let err = databricks_account_client::Client::new(cfg)
         .unwrap()
         .check_credentials(&account(), &own_credentials(), &never())
@@ -337,5 +340,15 @@ async fn connection_refused_is_a_connection_error_after_retries() {
     assert_eq!(err.kind(), ErrorKind::BudgetExhausted);
     assert_eq!(err.root_kind(), ErrorKind::Connection);
     assert!(err.attempts() >= 2, "{err}");
-    assert!(err.to_string().contains("could not connect"), "{err}");
+    let text = err.to_string();
+    assert!(
+        text.contains("could not connect to http://127.0.0.1:"),
+        "{text}"
+    );
+    assert!(
+        text.starts_with(&format!("POST http://127.0.0.1:{port}/oidc/")),
+        "the message names the host it tried: {text}"
+    );
+    assert!(text.contains("(retry_timeout_seconds)"), "{text}");
+    assert!(text.contains("Check the host and the network"), "{text}");
 }

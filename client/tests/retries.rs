@@ -49,7 +49,10 @@ async fn storm_of_429_honours_retry_after_and_stops_within_the_budget() {
     let text = err.to_string();
     assert!(text.contains("gave up after 3 attempts"), "{text}");
     assert!(text.contains("REQUEST_LIMIT_EXCEEDED"), "{text}");
-    assert!(text.starts_with(&format!("GET {SCIM_PREFIX}")), "{text}");
+    assert!(
+        text.starts_with(&format!("GET {}{SCIM_PREFIX}", emu.url())),
+        "{text}"
+    );
 }
 
 #[tokio::test]
@@ -74,7 +77,7 @@ async fn a_429_then_success_waits_the_retry_after_seconds() {
     emu.inject_fault(FaultRule::new(SCIM_PREFIX, Fault::too_many_requests(1)));
     let started = Instant::now();
     let sp = read_principal(&client(&emu)).await.unwrap();
-    assert_eq!(sp.id.as_deref(), Some(SERVICE_PRINCIPAL_ID));
+    assert_eq!(sp.id, SERVICE_PRINCIPAL_ID);
     assert!(
         started.elapsed() >= Duration::from_secs(1),
         "{:?}",
@@ -135,18 +138,61 @@ async fn request_limit_exceeded_on_a_500_of_the_token_endpoint_is_retried() {
 }
 
 #[tokio::test]
-async fn a_plain_500_of_the_token_post_is_not_retried() {
+async fn the_token_exchange_is_retried_on_every_transient_status() {
+    // It creates nothing, so a 500 is as safe to repeat as a 502, 503 or 504.
+    for status in [429u16, 500, 502, 503, 504] {
+        let emu = start();
+        emu.inject_fault(FaultRule::new(
+            "/oidc/",
+            Fault::Response {
+                status,
+                body: r#"{"error_code":"INTERNAL_ERROR","message":"try again"}"#.into(),
+                content_type: "application/json".into(),
+                headers: Default::default(),
+            },
+        ));
+        client(&emu)
+            .check_credentials(&account(), &own_credentials(), &never())
+            .await
+            .unwrap_or_else(|e| panic!("HTTP {status} once should be retried: {e}"));
+        assert_eq!(emu.calls().token, 2, "HTTP {status}");
+    }
+}
+
+#[tokio::test]
+async fn a_dropped_connection_of_the_token_exchange_is_retried() {
     let emu = start();
-    emu.inject_fault(FaultRule::new(
-        "/oidc/",
-        Fault::server_error(500, "INTERNAL_ERROR"),
-    ));
-    let err = client(&emu)
+    emu.inject_fault(FaultRule::new("/oidc/", Fault::DropConnection));
+    client(&emu)
+        .check_credentials(&account(), &own_credentials(), &never())
+        .await
+        .unwrap();
+    assert_eq!(emu.calls().token, 2);
+}
+
+#[tokio::test]
+async fn the_token_exchange_retries_within_retry_timeout_seconds_not_a_fixed_minute() {
+    let emu = start();
+    emu.inject_fault(FaultRule::new("/oidc/", Fault::unavailable()).times(0));
+    let mut cfg = config(&emu);
+    cfg.retry_timeout = std::time::Duration::from_millis(700);
+    let started = std::time::Instant::now();
+    let err = databricks_account_client::Client::new(cfg)
+        .unwrap()
         .check_credentials(&account(), &own_credentials(), &never())
         .await
         .unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::Unavailable);
-    assert_eq!(emu.calls().token, 1);
+    assert_eq!(err.kind(), ErrorKind::BudgetExhausted);
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    let text = err.to_string();
+    assert!(
+        text.contains("of the 1 s retry budget (retry_timeout_seconds)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("try again later, or raise retry_timeout_seconds"),
+        "{text}"
+    );
 }
 
 #[tokio::test]

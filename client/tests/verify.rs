@@ -93,7 +93,7 @@ async fn refused_own_secret_with_a_passed_recorded_expiry_is_secret_expired() {
 async fn own_credentials_of_a_principal_without_the_role_are_not_account_admin() {
     let emu = start();
     let mut input = own_input();
-    input.client_id = APPLICATION_ID_2.into();
+    input.client_id = Some(APPLICATION_ID_2.into());
     input.service_principal_id = SERVICE_PRINCIPAL_ID_2.into();
     input.secret_id = SECRET_ID_2.into();
     input.credentials = VerifyWith::OwnSecret(SecretString::new(SECRET_2));
@@ -203,7 +203,7 @@ async fn management_credentials_see_a_changed_application_id() {
 async fn client_id_is_compared_case_insensitively() {
     let emu = start();
     let mut input = management_input();
-    input.client_id = APPLICATION_ID.to_uppercase();
+    input.client_id = Some(APPLICATION_ID.to_uppercase());
     let outcome = client(&emu).verify(&input, &never()).await.unwrap();
     assert_eq!(outcome.status, VerifyStatus::Verified, "{outcome:?}");
 }
@@ -388,4 +388,106 @@ async fn unknown_account_is_an_error_that_names_the_account_id() {
     let err = client(&emu).verify(&input, &never()).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InvalidRequest);
     assert!(err.to_string().contains("account ID"), "{err}");
+}
+
+#[tokio::test]
+async fn a_refresh_with_the_own_secret_skips_the_list_once_the_secret_was_observed() {
+    let emu = start();
+    let mut input = own_input();
+    input.secret_already_observed = true;
+    let outcome = client(&emu).verify(&input, &never()).await.unwrap();
+    assert_eq!(outcome.status, VerifyStatus::Verified, "{outcome:?}");
+    assert!(outcome.secret.is_none(), "the list was not read");
+    let calls = emu.calls();
+    assert_eq!((calls.token, calls.scim_get, calls.secrets_list), (1, 1, 0));
+
+    // A deleted secret is still caught: its token is refused.
+    emu.delete_secret(ACCOUNT_ID, SERVICE_PRINCIPAL_ID, SECRET_ID)
+        .unwrap();
+    let outcome = client(&emu).verify(&input, &never()).await.unwrap();
+    assert_eq!(outcome.status, VerifyStatus::CredentialsRejected);
+}
+
+#[tokio::test]
+async fn management_credentials_always_read_the_list() {
+    let emu = start();
+    let mut input = management_input();
+    input.secret_already_observed = true;
+    let outcome = client(&emu).verify(&input, &never()).await.unwrap();
+    assert_eq!(outcome.status, VerifyStatus::Verified, "{outcome:?}");
+    assert!(outcome.secret.is_some());
+    assert_eq!(emu.calls().secrets_list, 1);
+}
+
+#[tokio::test]
+async fn an_imported_connection_learns_its_client_id_from_the_principal() {
+    let emu = start();
+    let mut input = management_input();
+    input.client_id = None;
+    let outcome = client(&emu).verify(&input, &never()).await.unwrap();
+    assert_eq!(outcome.status, VerifyStatus::Verified, "{outcome:?}");
+    assert_eq!(
+        outcome
+            .service_principal
+            .as_ref()
+            .and_then(|p| p.application_id.as_deref()),
+        Some(APPLICATION_ID)
+    );
+}
+
+#[tokio::test]
+async fn a_malformed_principal_answer_is_an_error_naming_the_request_not_a_status() {
+    for body in [
+        "{}",
+        "[]",
+        r#"{"id":"2323502488275632","applicationId":"x"}"#,
+    ] {
+        let emu = start();
+        emu.inject_fault(
+            databricks_account_emulator::FaultRule::new(
+                SCIM_PREFIX,
+                databricks_account_emulator::Fault::Response {
+                    status: 200,
+                    body: body.into(),
+                    content_type: "application/json".into(),
+                    headers: Default::default(),
+                },
+            )
+            .times(0),
+        );
+        for input in [own_input(), management_input()] {
+            let err = client(&emu).verify(&input, &never()).await.unwrap_err();
+            assert_eq!(err.kind(), ErrorKind::InvalidResponse, "{body}: {err}");
+            let text = err.to_string();
+            assert!(text.contains("is not a service principal"), "{text}");
+            assert!(
+                text.contains(&format!("GET {}{SCIM_PREFIX}", emu.url())),
+                "{text}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_secret_list_that_is_not_a_list_is_an_error_not_secret_not_found() {
+    let emu = start();
+    // The list answers with an object where the list should be.
+    emu.inject_fault(
+        databricks_account_emulator::FaultRule::new(
+            format!("/api/2.0/accounts/{ACCOUNT_ID}/servicePrincipals/"),
+            databricks_account_emulator::Fault::Response {
+                status: 200,
+                body: r#"{"secrets":{"id":"x"}}"#.into(),
+                content_type: "application/json".into(),
+                headers: Default::default(),
+            },
+        )
+        .times(0),
+    );
+    let err = client(&emu)
+        .verify(&management_input(), &never())
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidResponse, "{err}");
+    assert!(err.to_string().contains("not a secret list"), "{err}");
 }

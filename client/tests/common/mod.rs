@@ -58,7 +58,6 @@ pub fn config(emu: &Emulator) -> ClientConfig {
     c.host = Some(parse_host(&emu.url()).unwrap());
     c.http_timeout = Duration::from_secs(2);
     c.retry_timeout = Duration::from_secs(3);
-    c.token_retry_timeout = Duration::from_secs(3);
     c.initial_backoff = Duration::from_millis(20);
     c.max_backoff = Duration::from_millis(200);
     c.rate_limit = 1000;
@@ -94,11 +93,12 @@ pub fn own_input() -> VerifyInput {
     VerifyInput {
         cloud: Cloud::Aws,
         account_id: ACCOUNT_ID.into(),
-        client_id: APPLICATION_ID.into(),
+        client_id: Some(APPLICATION_ID.into()),
         service_principal_id: SERVICE_PRINCIPAL_ID.into(),
         secret_id: SECRET_ID.into(),
         credentials: VerifyWith::OwnSecret(SecretString::new(SECRET)),
         recorded_secret_expire_time: None,
+        secret_already_observed: false,
     }
 }
 

@@ -71,17 +71,17 @@ async fn verify_and_record(
         .at(AttributePath::attr("client_secret"))
         .into());
     };
-    let client_id = target.client_id.clone().unwrap_or_default();
     let input = VerifyInput {
         cloud: target.cloud,
         account_id: target.account_id.clone(),
-        client_id,
+        client_id: Some(target.client_id.clone().unwrap_or_default()),
         service_principal_id: target.service_principal_id.clone(),
         secret_id: target.secret_id.clone(),
         credentials: VerifyWith::OwnSecret(secret),
         // An update keeps the secret (a new secret ID replaces the connection), so the expiry
         // recorded at the last check explains a refused token, as it does for a refresh.
         recorded_secret_expire_time: model::text(prior, "secret_expire_time").map(str::to_string),
+        secret_already_observed: false,
     };
     let mut outcome = match ctx.client.verify(&input, &ctx.cancel).await {
         Ok(outcome) => outcome,
@@ -165,7 +165,8 @@ async fn diagnose_refusal(
                 failure.reason = format!(
                     "Databricks refused client ID {} with this client secret, and the provider's \
                      management credentials show why: {}",
-                    own.client_id, failure.reason
+                    own.client_id.as_deref().unwrap_or_default(),
+                    failure.reason
                 );
             }
             Some(outcome)

@@ -53,35 +53,18 @@ pub async fn read(ctx: &Context<'_>, request: ReadRequest) -> ReadResponse {
         }
     };
 
-    let client_id = match &target.client_id {
-        Some(id) => id.clone(),
-        // Imported: learn the application ID from the principal, when it can be seen.
-        None => match &credentials {
-            VerifyWith::Management(m) => {
-                let account = databricks_account_client::Account::new(
-                    target.cloud,
-                    target.account_id.clone(),
-                );
-                ctx.client
-                    .get_service_principal(&account, &target.service_principal_id, m, &ctx.cancel)
-                    .await
-                    .ok()
-                    .and_then(|sp| sp.application_id)
-                    .unwrap_or_default()
-            }
-            VerifyWith::OwnSecret(_) => String::new(),
-        },
-    };
-
+    // An imported record does not know its client ID: the verification reads it from the
+    // principal instead of comparing it.
     let input = VerifyInput {
         cloud: target.cloud,
         account_id: target.account_id.clone(),
-        client_id: client_id.clone(),
+        client_id: target.client_id.clone(),
         service_principal_id: target.service_principal_id.clone(),
         secret_id: target.secret_id.clone(),
         credentials,
         recorded_secret_expire_time: model::text(&current, "secret_expire_time")
             .map(str::to_string),
+        secret_already_observed: false,
     };
     let outcome = match ctx.client.verify(&input, &ctx.cancel).await {
         Ok(outcome) => outcome,
@@ -96,8 +79,13 @@ pub async fn read(ctx: &Context<'_>, request: ReadRequest) -> ReadResponse {
 
     let mut state = current.clone();
     model::set(&mut state, "status", model::string(outcome.status.as_str()));
-    if target.client_id.is_none() && !client_id.is_empty() {
-        model::set(&mut state, "client_id", model::string(client_id));
+    if target.client_id.is_none()
+        && let Some(learned) = outcome
+            .service_principal
+            .as_ref()
+            .and_then(|p| p.application_id.as_deref())
+    {
+        model::set(&mut state, "client_id", model::string(learned));
     }
     if let Some(sp) = &outcome.service_principal {
         model::set(
