@@ -58,6 +58,24 @@ pub fn not_blank(diags: &mut Diagnostics, config: &Value, name: &str) {
     }
 }
 
+/// A value with spaces around it is not the ID Databricks shows, and would not match it.
+pub fn no_surrounding_whitespace(diags: &mut Diagnostics, config: &Value, name: &str) {
+    if let Some(s) = known_str(config, name)
+        && !s.trim().is_empty()
+        && s.trim() != s
+    {
+        error(
+            diags,
+            name,
+            "Value has surrounding whitespace",
+            format!(
+                "`{name}` starts or ends with whitespace; remove it (\"{}\").",
+                s.trim()
+            ),
+        );
+    }
+}
+
 pub fn max_chars(diags: &mut Diagnostics, config: &Value, name: &str, max: usize) {
     if let Some(s) = known_str(config, name) {
         let n = s.chars().count();

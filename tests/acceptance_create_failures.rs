@@ -30,7 +30,7 @@ const REFUSED: &str = "Databricks refused the client ID and secret";
 const NOT_RECORDED: &str = "The connection was not recorded.";
 
 #[test]
-fn create_with_a_wrong_secret_fails_at_client_secret_and_records_nothing() {
+fn create_with_a_wrong_secret_fails_at_client_id_and_records_nothing() {
     let fx = Fixture::new();
     let conn = Connection {
         secret: support::connection::SecretArg::Literal(
@@ -41,7 +41,9 @@ fn create_with_a_wrong_secret_fails_at_client_secret_and_records_nothing() {
     fx.configure(&[("c", &conn)], "");
     let out = create_fails(&fx, &[REFUSED]);
     let d = diagnostic(&out, "error", REFUSED);
-    assert_points_at(&d, "client_secret");
+    // Not at `client_secret`: Terraform prints the line a diagnostic points at, and here that
+    // line holds the secret.
+    assert_points_at(&d, "client_id");
     assert_detail_mentions(&d, &[canonical::APPLICATION_ID, "HTTP 401", NOT_RECORDED]);
     // The token exchange is the check: nothing else was asked.
     let calls = fx.emu.calls();
@@ -77,7 +79,7 @@ fn create_with_an_inactive_service_principal_fails_and_records_nothing() {
     // principal like any bad credential; the detail names the possible causes.
     let out = create_fails(&fx, &[REFUSED]);
     let d = diagnostic(&out, "error", REFUSED);
-    assert_points_at(&d, "client_secret");
+    assert_points_at(&d, "client_id");
     assert_detail_mentions(&d, &["deactivated", NOT_RECORDED]);
 
     // With management credentials the provider sees the principal and names the cause.
@@ -172,9 +174,9 @@ fn create_with_an_inactive_secret_fails_and_records_nothing() {
         )
         .unwrap();
     fx.configure(&[("c", &Connection::canonical())], "");
-    // Its own (inactive) secret cannot get a token: a refusal at client_secret.
+    // Its own (inactive) secret cannot get a token: a refusal, shown at client_id.
     let out = create_fails(&fx, &[REFUSED]);
-    assert_points_at(&diagnostic(&out, "error", REFUSED), "client_secret");
+    assert_points_at(&diagnostic(&out, "error", REFUSED), "client_id");
 
     // With management credentials the secret list shows its status.
     fx.management = Some(Management::add(&fx.emu));
@@ -218,7 +220,7 @@ fn create_with_an_expired_secret_fails_and_records_nothing() {
     fx.configure(&[("c", &Connection::canonical())], "");
     let out = create_fails(&fx, &[REFUSED]);
     let d = diagnostic(&out, "error", REFUSED);
-    assert_points_at(&d, "client_secret");
+    assert_points_at(&d, "client_id");
     assert_detail_mentions(&d, &["expired", NOT_RECORDED]);
 
     // With management credentials, and a secret list that shows expired secrets with their

@@ -98,7 +98,7 @@ fn drift_case(management: bool, fault: Fault, status: &str, error: &str) {
     assert!(
         refresh
             .text()
-            .contains(&format!("\"{status}\"; the next apply re-checks it")),
+            .contains(&format!("\"{status}\"; the next apply checks it again")),
         "the drift warning explains the new status:\n{}",
         refresh.combined()
     );
@@ -111,6 +111,18 @@ fn drift_case(management: bool, fault: Fault, status: &str, error: &str) {
     }
     // A plan writes nothing.
     assert_eq!(fx.work.instance(C)["status"], "verified");
+    // A normal plan proposes to check again and does not claim the outcome.
+    let plan = fx.work.plan();
+    assert_eq!(plan.code, 2, "{}", plan.combined());
+    assert!(
+        plan.stdout.lines().any(|l| {
+            let l = l.trim_start();
+            l.starts_with("~ status")
+                && l.ends_with(&format!("\"{status}\" -> (known after apply)"))
+        }),
+        "the plan shows the status becoming unknown:\n{}",
+        plan.combined()
+    );
 
     // A normal apply re-checks and fails naming the cause; the record keeps what the refresh
     // saw.

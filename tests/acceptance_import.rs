@@ -22,15 +22,6 @@ fn import_id() -> String {
     )
 }
 
-fn record_id() -> String {
-    format!(
-        "{}/{}/{}",
-        canonical::ACCOUNT_ID,
-        canonical::SERVICE_PRINCIPAL_ID,
-        canonical::SECRET_ID
-    )
-}
-
 /// The plan after an import: the configured arguments update the record in place.
 #[track_caller]
 fn assert_first_plan_updates_in_place(fx: &Fixture) {
@@ -68,7 +59,7 @@ fn import_by_id_then_apply_updates_in_place_and_plans_are_empty() {
     );
     let c = fx.work.instance(C);
     assert_eq!(c["status"], "unchecked");
-    assert_eq!(c["id"], record_id().as_str());
+    assert_eq!(c["id"], import_id().as_str());
     assert_eq!(c["cloud_provider"], "aws");
     assert_eq!(c["secret_id"], canonical::SECRET_ID);
     assert!(c["name"].is_null() && c["client_secret"].is_null());
@@ -86,7 +77,7 @@ fn import_by_id_then_apply_updates_in_place_and_plans_are_empty() {
     assert_eq!(c["name"], "Databricks analytics");
     assert_eq!(c["client_id"], canonical::APPLICATION_ID);
     assert_eq!(c["service_principal_name"], canonical::DISPLAY_NAME);
-    assert_eq!(c["id"], record_id().as_str());
+    assert_eq!(c["id"], import_id().as_str());
 }
 
 #[test]
@@ -147,7 +138,7 @@ fn an_import_block_plans_an_import_with_an_in_place_update_and_then_plans_are_em
     let c = fx.work.instance(C);
     assert_eq!(c["status"], "verified");
     assert_eq!(c["name"], "Databricks analytics");
-    assert_eq!(c["id"], record_id().as_str());
+    assert_eq!(c["id"], import_id().as_str());
 }
 
 #[test]

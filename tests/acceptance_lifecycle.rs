@@ -36,7 +36,7 @@ fn creating_one_connection_verifies_it_with_one_check_and_records_what_databrick
 
     let c = fx.work.instance(C);
     let expected_id = format!(
-        "{}/{}/{}",
+        "aws/{}/{}/{}",
         canonical::ACCOUNT_ID,
         canonical::SERVICE_PRINCIPAL_ID,
         canonical::SECRET_ID
@@ -94,7 +94,7 @@ fn creating_three_connections_records_three_verified_connections() {
         assert_eq!(
             attrs["id"],
             format!(
-                "{}/{}/{}",
+                "aws/{}/{}/{}",
                 conn.account_id, conn.service_principal_id, conn.secret_id
             )
             .as_str(),
@@ -290,7 +290,10 @@ fn a_secret_unknown_at_plan_time_is_planned_as_unknown_and_verified_at_apply() {
         change["change"]["after_unknown"]["client_secret"], true,
         "client_secret is known only after apply: {change:#}"
     );
-    assert_eq!(change["change"]["after"]["status"], "verified");
+    assert_eq!(
+        change["change"]["after_unknown"]["status"], true,
+        "a plan never claims the outcome of a check it has not made: {change:#}"
+    );
 
     let out = fx
         .work
@@ -303,7 +306,7 @@ fn a_secret_unknown_at_plan_time_is_planned_as_unknown_and_verified_at_apply() {
 }
 
 #[test]
-fn a_secret_expiring_inside_the_warning_window_warns_in_every_plan() {
+fn a_secret_expiring_inside_the_window_warns_in_plans_with_the_window_being_planned() {
     let fx = Fixture::new();
     fx.emu
         .set_secret_expire_time(
@@ -313,7 +316,7 @@ fn a_secret_expiring_inside_the_warning_window_warns_in_every_plan() {
             Some(from_now(10 * 86_400)),
         )
         .unwrap();
-    let conn = Connection::canonical().arg("expiry_warning_days", "30");
+    let conn = Connection::canonical().arg("expiry_warning_days", "800");
     fx.configure(&[("c", &conn)], "");
 
     let out = fx.work.apply();
@@ -321,34 +324,43 @@ fn a_secret_expiring_inside_the_warning_window_warns_in_every_plan() {
     let warning = "Warning: OAuth secret expires soon (connection \"Databricks analytics\")";
     assert!(out.text().contains(warning), "{}", out.combined());
     let (plan, refresh) = fx.work.assert_no_changes();
-    for out in [&plan, &refresh] {
-        assert!(out.text().contains(warning), "{}", out.combined());
-        assert!(
-            out.text().contains("within expiry_warning_days = 30"),
-            "{}",
-            out.stdout
-        );
-    }
+    assert!(plan.text().contains(warning), "{}", plan.combined());
+    assert!(
+        plan.text().contains("within expiry_warning_days = 800"),
+        "{}",
+        plan.stdout
+    );
+    // A refresh-only plan does not read the configuration: no warning from an old window
+    // (the drift guide shows a `check` block for scheduled jobs).
+    assert!(
+        !refresh.text().contains("expires soon"),
+        "{}",
+        refresh.combined()
+    );
     // The warning is not drift: the secret's status and expiry stay as recorded.
     assert_eq!(fx.work.instance(C)["status"], "verified");
 
-    // Outside a 5-day window, no warning.
+    // Turning the warning off is seen by the very plan that turns it off, and the change is
+    // recorded without a check.
     fx.configure(
         &[(
             "c",
-            &Connection::canonical().arg("expiry_warning_days", "5"),
+            &Connection::canonical().arg("expiry_warning_days", "0"),
         )],
         "",
     );
+    fx.emu.reset_calls();
+    let plan = fx.work.plan();
+    assert_eq!(plan.code, 2, "{}", plan.combined());
+    assert!(!plan.stdout.contains("expires soon"), "{}", plan.combined());
     let out = fx.work.apply();
     assert_eq!(out.code, 0, "{}", out.combined());
+    assert!(!out.stdout.contains("expires soon"), "{}", out.combined());
     assert!(
         out.stdout.contains("0 added, 1 changed, 0 destroyed"),
         "{}",
         out.stdout
     );
-    // (The apply's own refresh still used the recorded 30 days, so only the plans after it
-    // show the new window.)
     let (plan, refresh) = fx.work.assert_no_changes();
     for out in [&plan, &refresh] {
         assert!(!out.stdout.contains("expires soon"), "{}", out.combined());

@@ -44,7 +44,7 @@ fn providers_schema_json_shows_every_attribute_with_its_flags() {
     let json: serde_json::Value = serde_json::from_str(&out.stdout).expect("schema JSON");
     let provider = &json["provider_schemas"][SOURCE];
     let resource = &provider["resource_schemas"]["databricks_workflow_connection"];
-    assert_eq!(resource["version"], 0);
+    assert_eq!(resource["version"], 1);
     let attrs = resource["block"]["attributes"]
         .as_object()
         .expect("attributes");

@@ -150,11 +150,27 @@ fn every_invalid_input_fails_naming_the_attribute() {
             "resource",
             "Missing client secret",
         ),
+        // Diagnostics about secrets point at the block, never at a line holding a secret.
         (
             "both secrets",
             vec![("client_secret_wo", set("\"dose9\""))],
-            "client_secret_wo",
+            "resource",
             "Conflicting client secrets",
+        ),
+        (
+            "secret ID with spaces around it",
+            vec![("secret_id", set("\" 09094e32 \""))],
+            "secret_id",
+            "Value has surrounding whitespace",
+        ),
+        (
+            "account ID with spaces around it",
+            vec![(
+                "account_id",
+                set("\" 0d2a7b1c-1234-4abc-9def-0123456789ab\""),
+            )],
+            "account_id",
+            "Invalid UUID",
         ),
         (
             "version without write-only",

@@ -112,7 +112,7 @@ fn the_composition_example_validates_applies_and_destroys_with_a_stubbed_secret(
     assert_eq!(
         id.stdout,
         format!(
-            "{}/{}/{}",
+            "aws/{}/{}/{}",
             canonical::ACCOUNT_ID,
             canonical::SERVICE_PRINCIPAL_ID,
             canonical::SECRET_ID

@@ -64,7 +64,7 @@ fn assert_all_recorded_once(fx: &Fixture, conns: &[(String, Connection)]) {
             .unwrap_or_else(|| panic!("{label} is not in the state:\n{}", fx.work.state_text()));
         assert_eq!(attrs["status"], "verified", "{label}: {attrs:#}");
         let expected = format!(
-            "{}/{}/{}",
+            "aws/{}/{}/{}",
             c.account_id, c.service_principal_id, c.secret_id
         );
         assert_eq!(attrs["id"], expected.as_str(), "{label}");

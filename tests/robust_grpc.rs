@@ -791,7 +791,7 @@ async fn upgrade_resource_state_refuses_garbage_flatmap_and_future_versions_with
         ),
         ("no raw state", 0, None),
         ("an empty raw state", 0, Some(raw(b""))),
-        ("a future version", 1, Some(raw(br#"{"name": "x"}"#))),
+        ("a future version", 2, Some(raw(br#"{"name": "x"}"#))),
         ("version 99", 99, Some(raw(br#"{"name": "x"}"#))),
         ("version i64::MAX", i64::MAX, Some(raw(br#"{"name": "x"}"#))),
         ("a negative version", -1, Some(raw(br#"{"name": "x"}"#))),
@@ -886,7 +886,7 @@ async fn resource_operations_before_configure_provider_fail_with_a_diagnostic_an
         attrs.insert(
             "id".into(),
             s(&format!(
-                "{}/{}/{}",
+                "aws/{}/{}/{}",
                 canonical::ACCOUNT_ID,
                 canonical::SERVICE_PRINCIPAL_ID,
                 canonical::SECRET_ID

@@ -18,6 +18,7 @@ use crate::protocol::backend::{
 use crate::protocol::cty::{Type, Value};
 use crate::protocol::diagnostics::{Diagnostic, Diagnostics};
 use crate::protocol::schema::Schema;
+use crate::resource::workflow_connection::revoke::Ledger;
 use crate::resource::workflow_connection::{self, Context};
 
 pub struct DatabricksProvider {
@@ -32,6 +33,8 @@ pub struct DatabricksProvider {
 /// What one ConfigureProvider established.
 pub struct Configured {
     pub setup: Setup,
+    /// The secrets this walk's connections keep and would revoke (revocation safety).
+    pub ledger: Ledger,
 }
 
 pub enum Setup {
@@ -144,6 +147,7 @@ impl Backend for DatabricksProvider {
                         warning,
                         warned: AtomicBool::new(false),
                     },
+                    ledger: Ledger::default(),
                 });
                 return Diagnostics::new();
             }
@@ -173,6 +177,7 @@ impl Backend for DatabricksProvider {
         };
         self.set_configured(Configured {
             setup: Setup::Ready { settings, client },
+            ledger: Ledger::default(),
         });
         warnings
     }
@@ -192,7 +197,11 @@ impl Backend for DatabricksProvider {
         request: PlanRequest,
         _cancel: CancellationToken,
     ) -> PlanResponse {
-        workflow_connection::plan::plan(request)
+        match self.configured() {
+            Some(configured) => workflow_connection::plan::plan(request, &configured.ledger),
+            // Terraform configures before it plans; a ledger of one call is all there is.
+            None => workflow_connection::plan::plan(request, &Ledger::default()),
+        }
     }
 
     async fn apply_resource_change(
@@ -202,8 +211,11 @@ impl Backend for DatabricksProvider {
         cancel: CancellationToken,
     ) -> ApplyResponse {
         let configured = self.configured();
-        let (settings, client) = match configured.as_deref().map(|c| &c.setup) {
-            Some(Setup::Ready { settings, client }) => (settings, client),
+        let (settings, client, ledger) = match configured.as_deref() {
+            Some(Configured {
+                setup: Setup::Ready { settings, client },
+                ledger,
+            }) => (settings, client, ledger),
             other => {
                 return ApplyResponse {
                     new_state: request.prior_state,
@@ -221,7 +233,7 @@ impl Backend for DatabricksProvider {
             management: settings.management.as_ref(),
             cancel,
         };
-        workflow_connection::apply::apply(&ctx, request).await
+        workflow_connection::apply::apply(&ctx, ledger, request).await
     }
 
     async fn read_resource(

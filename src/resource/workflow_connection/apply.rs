@@ -1,28 +1,38 @@
-//! ApplyResourceChange: create and update verify with the configured secret and record only
-//! a verified connection; delete forgets, revoking the OAuth secret first when asked.
+//! ApplyResourceChange: create and update check the configured secret and record only a
+//! verified connection; a change the plan left fully known needs no check and is recorded as
+//! planned; delete is in [`super::delete`].
 
-use databricks_account_client::{
-    ClientCredentials, VerifyInput, VerifyOutcome, VerifyStatus, VerifyWith,
-};
+use databricks_account_client::{VerifyInput, VerifyOutcome, VerifyStatus, VerifyWith};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use crate::protocol::backend::{ApplyRequest, ApplyResponse};
 use crate::protocol::cty::Value;
 use crate::protocol::diagnostics::{Diagnostic, Diagnostics};
-use crate::protocol::path::AttributePath;
 use crate::resource::Management;
 
-use super::Context;
-use super::model::{self, DEFAULT_EXPIRY_WARNING_DAYS, Target};
+use super::model::{self, DEFAULT_EXPIRY_WARNING_DAYS, Target, label};
 use super::report;
+use super::revoke::{self, Ledger};
+use super::{Context, delete};
 
-pub async fn apply(ctx: &Context<'_>, request: ApplyRequest) -> ApplyResponse {
+pub async fn apply(ctx: &Context<'_>, ledger: &Ledger, request: ApplyRequest) -> ApplyResponse {
     if request.planned_state.is_null() {
-        return delete(ctx, request.prior_state).await;
+        let decision = revoke::decode(&request.planned_private);
+        return delete::delete(ctx, request.prior_state, decision).await;
     }
-    // What Terraform keeps when this fails: nothing for a create, the old record otherwise.
-    let fallback = request.prior_state.clone();
+    // Nothing in the plan is left to a check (only what the provider keeps for itself
+    // changed): record it as planned, without contacting Databricks.
+    if !request.prior_state.is_null() && request.planned_state.is_wholly_known() {
+        let mut state = request.planned_state;
+        model::set(&mut state, "client_secret_wo", Value::Null);
+        ledger.applied(&state);
+        return ApplyResponse {
+            new_state: state,
+            private: Vec::new(),
+            diagnostics: Diagnostics::new(),
+        };
+    }
     match verify_and_record(
         ctx,
         &request.planned_state,
@@ -31,14 +41,19 @@ pub async fn apply(ctx: &Context<'_>, request: ApplyRequest) -> ApplyResponse {
     )
     .await
     {
-        Ok((new_state, diagnostics)) => ApplyResponse {
-            new_state,
-            private: request.planned_private,
-            diagnostics,
-        },
+        Ok((new_state, diagnostics)) => {
+            ledger.applied(&new_state);
+            ApplyResponse {
+                new_state,
+                private: Vec::new(),
+                diagnostics,
+            }
+        }
+        // What Terraform keeps when this fails: nothing for a create, the old record (and
+        // its private data) for an update.
         Err(diagnostics) => ApplyResponse {
-            new_state: fallback,
-            private: request.planned_private,
+            new_state: request.prior_state,
+            private: Vec::new(),
             diagnostics,
         },
     }
@@ -50,8 +65,7 @@ async fn verify_and_record(
     config: &Value,
     prior: &Value,
 ) -> Result<(Value, Diagnostics), Diagnostics> {
-    let creating = prior.is_null();
-    let not_recorded = if creating {
+    let not_recorded = if prior.is_null() {
         "The connection was not recorded."
     } else {
         "The recorded connection was left unchanged."
@@ -59,16 +73,22 @@ async fn verify_and_record(
     let Some(target) = Target::from_value(planned) else {
         return Err(Diagnostic::error(
             "Incomplete connection",
-            format!("cloud_provider, account_id, service_principal_id and secret_id must all be known to verify the connection. {not_recorded}"),
+            format!(
+                "cloud_provider, account_id, service_principal_id and secret_id must all be \
+                 known to verify the connection. {not_recorded}"
+            ),
         )
         .into());
     };
-    let Some((secret, secret_attribute)) = model::configured_secret(config) else {
+    // Pointing at the resource, not at the secret argument: its line would be the secret.
+    let Some((secret, _)) = model::configured_secret(config) else {
         return Err(Diagnostic::error(
             "Missing client secret",
-            format!("Set client_secret or client_secret_wo so the connection can be verified. {not_recorded}"),
+            format!(
+                "Set client_secret or client_secret_wo so the connection can be verified. \
+                 {not_recorded}"
+            ),
         )
-        .at(AttributePath::attr("client_secret"))
         .into());
     };
     let input = VerifyInput {
@@ -81,14 +101,13 @@ async fn verify_and_record(
         // An update keeps the secret (a new secret ID replaces the connection), so the expiry
         // recorded at the last check explains a refused token, as it does for a refresh.
         recorded_secret_expire_time: model::text(prior, "secret_expire_time").map(str::to_string),
+        // Create and update read the secret list: they record what it says.
         secret_already_observed: false,
     };
     let mut outcome = match ctx.client.verify(&input, &ctx.cancel).await {
         Ok(outcome) => outcome,
         Err(e) => {
-            let mut d = report::client_error("Verifying the connection", &e);
-            d.detail = format!("{} {not_recorded}", d.detail);
-            return Err(d.into());
+            return Err(report::client_error("Verifying the connection", &e, not_recorded).into());
         }
     };
     if outcome.status == VerifyStatus::CredentialsRejected
@@ -101,21 +120,15 @@ async fn verify_and_record(
         return Err(outcome
             .failures
             .iter()
-            .map(|f| report::check_failed(f, secret_attribute, not_recorded))
+            .map(|f| report::check_failed(f, not_recorded))
             .collect());
     }
 
     let now = OffsetDateTime::now_utc();
     let mut state = planned.clone();
-    model::set(
-        &mut state,
-        "id",
-        model::string(model::id_of(
-            &target.account_id,
-            &target.service_principal_id,
-            &target.secret_id,
-        )),
-    );
+    if let Some(id) = model::id_from(&state) {
+        model::set(&mut state, "id", model::string(id));
+    }
     model::set(
         &mut state,
         "service_principal_name",
@@ -179,76 +192,10 @@ async fn diagnose_refusal(
     }
 }
 
-async fn delete(ctx: &Context<'_>, prior: Value) -> ApplyResponse {
-    let keep = |prior: Value, diagnostics: Diagnostics| ApplyResponse {
-        new_state: prior,
-        private: Vec::new(),
-        diagnostics,
-    };
-    if model::boolean(&prior, "revoke_secret_on_destroy") != Some(true) {
-        return keep(Value::Null, Diagnostics::new());
-    }
-    let Some(target) = Target::from_value(&prior) else {
-        return keep(Value::Null, Diagnostics::new());
-    };
-    let credentials = match (
-        ctx.management_for(&target.account_id),
-        model::text(&prior, "client_secret"),
-    ) {
-        (Some(m), _) => m.credentials(),
-        (None, Some(secret)) => {
-            ClientCredentials::new(target.client_id.clone().unwrap_or_default(), secret)
-        }
-        (None, None) => {
-            return keep(
-                prior,
-                Diagnostic::error(
-                    "Cannot revoke the OAuth secret",
-                    "revoke_secret_on_destroy is true, but the secret is write-only (never stored) \
-                     and the provider has no management credentials for this account. Configure \
-                     the provider's account_id, client_id and client_secret, or set \
-                     revoke_secret_on_destroy = false and apply before destroying.",
-                )
-                .at(AttributePath::attr("revoke_secret_on_destroy"))
-                .into(),
-            );
-        }
-    };
-    let account = databricks_account_client::Account::new(target.cloud, target.account_id.clone());
-    match ctx
-        .client
-        .delete_secret(
-            &account,
-            &target.service_principal_id,
-            &target.secret_id,
-            &credentials,
-            &ctx.cancel,
-        )
-        .await
-    {
-        Ok(outcome) => {
-            tracing::info!(secret_id = %target.secret_id, ?outcome, "revoked OAuth secret on destroy");
-            keep(Value::Null, Diagnostics::new())
-        }
-        Err(e) => keep(
-            prior,
-            report::client_error("Revoking the OAuth secret", &e).into(),
-        ),
-    }
-}
-
 /// RFC 3339 in UTC, whole seconds.
 pub fn timestamp(t: OffsetDateTime) -> String {
     t.replace_nanosecond(0)
         .unwrap_or(t)
         .format(&Rfc3339)
         .unwrap_or_default()
-}
-
-/// How a connection is named in diagnostics that have no attribute of their own.
-pub fn label(state: &Value) -> String {
-    model::text(state, "name")
-        .map(|n| format!("connection {n:?}"))
-        .or_else(|| model::text(state, "id").map(|id| format!("connection {id}")))
-        .unwrap_or_else(|| "connection".into())
 }

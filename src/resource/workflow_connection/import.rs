@@ -1,6 +1,8 @@
-//! ImportResourceState: `<cloud_provider>/<account_id>/<service_principal_id>/<secret_id>`.
-//! The imported record is `unchecked`; the read that follows checks what the available
-//! credentials allow, and the first apply with a configured secret verifies it fully.
+//! ImportResourceState: `<cloud_provider>/<account_id>/<service_principal_id>/<secret_id>`,
+//! which is also the `id` of every recorded connection, so an `id` copied from
+//! `terraform state show` imports. The imported record is `unchecked`; the read that follows
+//! checks what the available credentials allow, and the first apply with a configured secret
+//! verifies it fully.
 
 use crate::protocol::backend::{ImportRequest, ImportResponse};
 use crate::protocol::cty::Value;
@@ -10,7 +12,8 @@ use crate::validation::{is_decimal_id, is_uuid};
 use super::model::{self, DEFAULT_EXPIRY_WARNING_DAYS};
 use super::validate::CLOUDS;
 
-const FORMAT: &str = "<cloud_provider>/<account_id>/<service_principal_id>/<secret_id>, e.g. \
+const FORMAT: &str = "<cloud_provider>/<account_id>/<service_principal_id>/<secret_id> (the \
+    connection's `id`), e.g. \
     aws/0d2a7b1c-1234-4abc-9def-0123456789ab/2323502488275632/09094e3230c8…";
 
 pub fn import(request: ImportRequest, attribute_names: &[&str]) -> ImportResponse {
@@ -24,7 +27,7 @@ pub fn import(request: ImportRequest, attribute_names: &[&str]) -> ImportRespons
             model::set(
                 &mut state,
                 "id",
-                model::string(model::id_of(account, sp, secret)),
+                model::string(model::id_of(cloud, account, sp, secret)),
             );
             model::set(
                 &mut state,
@@ -44,7 +47,7 @@ pub fn import(request: ImportRequest, attribute_names: &[&str]) -> ImportRespons
             private: Vec::new(),
             diagnostics: Diagnostic::error(
                 "Invalid import ID",
-                format!("{problem}. The import ID of a connection is {FORMAT}"),
+                format!("{problem}. The import ID of a connection is {FORMAT}."),
             )
             .into(),
         },
@@ -53,6 +56,13 @@ pub fn import(request: ImportRequest, attribute_names: &[&str]) -> ImportRespons
 
 fn parse(id: &str) -> Result<[&str; 4], String> {
     let parts: Vec<&str> = id.split('/').collect();
+    if let [account, _, _] = parts[..]
+        && is_uuid(account)
+    {
+        return Err(format!(
+            "\"{id}\" is the ID form of releases before 0.2 (<account_id>/<service_principal_id>/<secret_id>); put the cloud provider in front: aws/{id}, azure/{id} or gcp/{id}"
+        ));
+    }
     let [cloud, account, sp, secret] = parts[..] else {
         return Err(format!(
             "\"{id}\" has {} parts separated by '/', not 4",
@@ -72,8 +82,10 @@ fn parse(id: &str) -> Result<[&str; 4], String> {
             "\"{sp}\" is not a service principal ID (decimal digits)"
         ));
     }
-    if secret.trim().is_empty() {
-        return Err("the secret ID is empty".into());
+    if secret.trim().is_empty() || secret.trim() != secret {
+        return Err(format!(
+            "\"{secret}\" is not a secret ID (empty, or with surrounding spaces)"
+        ));
     }
     Ok([cloud, account, sp, secret])
 }
@@ -93,9 +105,43 @@ mod tests {
             "aws/not-a-uuid/1/s",
             "aws/0d2a7b1c-1234-4abc-9def-0123456789ab/12a/s",
             "aws/0d2a7b1c-1234-4abc-9def-0123456789ab/1/ ",
+            "aws/0d2a7b1c-1234-4abc-9def-0123456789ab/1/ s",
             "aws/0d2a7b1c-1234-4abc-9def-0123456789ab/1/s/extra",
         ] {
             assert!(parse(bad).is_err(), "{bad:?}");
         }
+    }
+
+    #[test]
+    fn the_old_three_part_id_says_how_to_write_the_new_one() {
+        let err =
+            parse("0d2a7b1c-1234-4abc-9def-0123456789ab/2323502488275632/09094e32").unwrap_err();
+        assert!(
+            err.contains("aws/0d2a7b1c-1234-4abc-9def-0123456789ab/2323502488275632/09094e32"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn the_imported_id_is_the_import_id() {
+        let id = "gcp/0d2a7b1c-1234-4abc-9def-0123456789ab/2323502488275632/09094e32";
+        let names = [
+            "id",
+            "cloud_provider",
+            "account_id",
+            "service_principal_id",
+            "secret_id",
+            "expiry_warning_days",
+            "revoke_secret_on_destroy",
+            "status",
+        ];
+        let r = import(
+            ImportRequest {
+                id: id.into(),
+                capabilities: Default::default(),
+            },
+            &names,
+        );
+        assert_eq!(model::text(&r.state, "id"), Some(id));
     }
 }

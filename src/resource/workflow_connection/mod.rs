@@ -2,11 +2,13 @@
 //! functions over decoded values.
 
 pub mod apply;
+pub mod delete;
 pub mod import;
 pub mod model;
 pub mod plan;
 pub mod read;
 pub mod report;
+pub mod revoke;
 pub mod schema;
 pub mod upgrade;
 pub mod validate;

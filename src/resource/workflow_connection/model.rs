@@ -21,6 +21,23 @@ pub const IDENTITY: [&str; 5] = [
     "secret_id",
 ];
 
+/// Identity attributes Databricks compares without regard to case: UUIDs and the hexadecimal
+/// secret ID. Writing one in another case is the same object, never a replacement.
+const CASE_INSENSITIVE: [&str; 3] = ["account_id", "client_id", "secret_id"];
+
+/// Arguments that govern the provider, not Databricks: changing only these (or the case of
+/// an identity value) records the change without a check, so it works with a dead secret.
+pub const RECORD_ONLY: [&str; 2] = ["expiry_warning_days", "revoke_secret_on_destroy"];
+
+/// Values a verification observes; unknown in the plan of anything that verifies.
+pub const OBSERVED: [&str; 5] = [
+    "service_principal_name",
+    "secret_create_time",
+    "secret_expire_time",
+    "verified_at",
+    "status",
+];
+
 /// A known, non-null string attribute.
 pub fn text<'a>(object: &'a Value, name: &str) -> Option<&'a str> {
     object.attr(name).and_then(Value::as_str)
@@ -61,9 +78,29 @@ pub fn number(n: i64) -> Value {
     Value::Number(Number::from_i64(n))
 }
 
-/// `<account_id>/<service_principal_id>/<secret_id>`.
-pub fn id_of(account_id: &str, service_principal_id: &str, secret_id: &str) -> String {
-    format!("{account_id}/{service_principal_id}/{secret_id}")
+/// `<cloud_provider>/<account_id>/<service_principal_id>/<secret_id>`: the `id` attribute and
+/// the import ID are the same string.
+pub fn id_of(cloud: &str, account_id: &str, service_principal_id: &str, secret_id: &str) -> String {
+    format!("{cloud}/{account_id}/{service_principal_id}/{secret_id}")
+}
+
+/// The `id` of an object from its identity attributes; `None` while one of them is unknown.
+pub fn id_from(object: &Value) -> Option<String> {
+    Some(id_of(
+        text(object, "cloud_provider")?,
+        text(object, "account_id")?,
+        text(object, "service_principal_id")?,
+        text(object, "secret_id")?,
+    ))
+}
+
+/// Whether two values of identity attribute `name` name the same object, as Databricks
+/// compares them.
+pub fn same_identity(name: &str, a: Option<&Value>, b: Option<&Value>) -> bool {
+    match (a.and_then(Value::as_str), b.and_then(Value::as_str)) {
+        (Some(a), Some(b)) if CASE_INSENSITIVE.contains(&name) => a.eq_ignore_ascii_case(b),
+        _ => a == b,
+    }
 }
 
 /// What a connection points at, from known values.
@@ -105,4 +142,66 @@ pub fn null_object<'a>(names: impl IntoIterator<Item = &'a str>) -> Value {
             .map(|n| (n.to_string(), Value::Null))
             .collect::<BTreeMap<_, _>>(),
     )
+}
+
+/// How a connection is named in messages: by its name, else its ID.
+pub fn label(object: &Value) -> String {
+    match (text(object, "name"), text(object, "id")) {
+        (Some(name), _) => format!("connection {name:?}"),
+        (None, Some(id)) => format!("connection {id}"),
+        (None, None) => "the connection".into(),
+    }
+}
+
+/// [`label`] with the ID as well, where two connections may share a name.
+pub fn label_with_id(object: &Value) -> String {
+    match (text(object, "name"), text(object, "id")) {
+        (Some(name), Some(id)) => format!("connection {name:?} ({id})"),
+        _ => label(object),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uuids_and_secret_ids_compare_without_case_other_identities_exactly() {
+        let v = |s: &str| Some(Value::String(s.into()));
+        for name in ["account_id", "client_id", "secret_id"] {
+            assert!(same_identity(
+                name,
+                v("0d2a7b1c-abcd").as_ref(),
+                v("0D2A7B1C-ABCD").as_ref()
+            ));
+        }
+        assert!(!same_identity(
+            "cloud_provider",
+            v("aws").as_ref(),
+            v("AWS").as_ref()
+        ));
+        assert!(!same_identity(
+            "account_id",
+            v("a").as_ref(),
+            v("b").as_ref()
+        ));
+        assert!(same_identity("secret_id", None, None));
+        assert!(!same_identity("secret_id", v("a").as_ref(), None));
+    }
+
+    #[test]
+    fn the_id_is_the_import_id() {
+        let mut o = null_object(IDENTITY);
+        for (k, v) in [
+            ("cloud_provider", "gcp"),
+            ("account_id", "acc"),
+            ("service_principal_id", "1"),
+            ("secret_id", "s"),
+        ] {
+            set(&mut o, k, string(v));
+        }
+        assert_eq!(id_from(&o).as_deref(), Some("gcp/acc/1/s"));
+        set(&mut o, "secret_id", Value::unknown());
+        assert_eq!(id_from(&o), None);
+    }
 }

@@ -1,27 +1,24 @@
-//! PlanResourceChange for the connection: defaults, write-only nulls, replacement paths, and
-//! which computed values become unknown. Pure: no network.
+//! PlanResourceChange for the connection: defaults, write-only nulls, replacement paths,
+//! which values a check will observe (unknown until then), what a destroy does with the
+//! secret, and the expiry warning. No network.
+
+use time::OffsetDateTime;
 
 use crate::protocol::backend::{PlanRequest, PlanResponse};
 use crate::protocol::cty::Value;
 use crate::protocol::diagnostics::Diagnostics;
 use crate::protocol::path::AttributePath;
 
-use super::model::{self, DEFAULT_EXPIRY_WARNING_DAYS, IDENTITY};
-
-/// Computed values that a verification observes anew.
-const OBSERVED: [&str; 4] = [
-    "service_principal_name",
-    "secret_create_time",
-    "secret_expire_time",
-    "verified_at",
-];
+use super::model::{self, DEFAULT_EXPIRY_WARNING_DAYS, IDENTITY, OBSERVED, RECORD_ONLY};
+use super::report;
+use super::revoke::{self, Ledger};
 
 /// Statuses that need no action: the connection is fine, or was never checkable.
 pub fn is_healthy(status: Option<&str>) -> bool {
     matches!(status, Some("verified" | "unchecked") | None)
 }
 
-pub fn plan(request: PlanRequest) -> PlanResponse {
+pub fn plan(request: PlanRequest, ledger: &Ledger) -> PlanResponse {
     let PlanRequest {
         prior_state,
         proposed_new_state,
@@ -29,14 +26,22 @@ pub fn plan(request: PlanRequest) -> PlanResponse {
         prior_private,
         ..
     } = request;
+    let mut diagnostics = Diagnostics::new();
 
-    // Destroy: plan absence, and keep private data for the delete.
+    // Destroy: plan absence, and decide what the delete does with the secret.
     if proposed_new_state.is_null() {
+        let mut planned_private = Vec::new();
+        if revokes_on_destroy(&prior_state) {
+            match ledger.destroy(&prior_state) {
+                Ok(decision) => planned_private = revoke::encode(&decision),
+                Err(d) => diagnostics.push(d),
+            }
+        }
         return PlanResponse {
             planned_state: Value::Null,
             requires_replace: Vec::new(),
-            planned_private: prior_private,
-            diagnostics: Diagnostics::new(),
+            planned_private,
+            diagnostics,
         };
     }
 
@@ -44,10 +49,20 @@ pub fn plan(request: PlanRequest) -> PlanResponse {
     apply_defaults(&mut planned, &config);
     // Write-only values never appear in a plan.
     model::set(&mut planned, "client_secret_wo", Value::Null);
+    let mut planned_private = Vec::new();
 
     let mut requires_replace = Vec::new();
     if prior_state.is_null() {
+        // A create, or the second plan call of a replacement, whose prior private data is the
+        // first call's: it holds the old object's revocation decision, which the delete half
+        // of the replacement receives from this call.
         plan_verification(&mut planned);
+        if let Some(decision) = revoke::decode(&prior_private) {
+            planned_private = revoke::encode(&decision);
+        }
+        if let Err(d) = ledger.keep(&planned) {
+            diagnostics.push(d);
+        }
     } else {
         for name in IDENTITY {
             // An imported record does not know `client_id` yet (null): learning it from the
@@ -55,22 +70,96 @@ pub fn plan(request: PlanRequest) -> PlanResponse {
             if model::is_null(&prior_state, name) {
                 continue;
             }
-            if planned.attr(name) != prior_state.attr(name) || model::is_unknown(&planned, name) {
+            let same = model::same_identity(name, planned.attr(name), prior_state.attr(name));
+            if !same || model::is_unknown(&planned, name) {
                 requires_replace.push(AttributePath::attr(name));
             }
         }
-        let failed = !is_healthy(model::text(&prior_state, "status"));
-        if planned != prior_state || failed {
+        if !requires_replace.is_empty() {
+            // The first call of a replacement; Terraform plans the new object in a second
+            // call. Decide here, where both objects are known, what the old one's destroy does.
             plan_verification(&mut planned);
+            if revokes_on_destroy(&prior_state) {
+                match ledger.replace(&prior_state, &planned) {
+                    Ok(decision) => planned_private = revoke::encode(&decision),
+                    Err(d) => diagnostics.push(d),
+                }
+            }
+        } else {
+            let failed = !is_healthy(model::text(&prior_state, "status"));
+            match (change(&prior_state, &planned), failed) {
+                (Change::NeedsCheck, _) | (Change::None, true) => plan_verification(&mut planned),
+                _ => {
+                    // Nothing to check: the recorded observations stand. The ID follows a
+                    // change of case of an identity value.
+                    if let Some(id) = model::id_from(&planned) {
+                        model::set(&mut planned, "id", model::string(id));
+                    }
+                    if let Some(w) = expiry_warning(&planned) {
+                        diagnostics.push(w);
+                    }
+                }
+            }
+            if let Err(d) = ledger.keep(&planned) {
+                diagnostics.push(d);
+            }
         }
     }
 
     PlanResponse {
         planned_state: planned,
         requires_replace,
-        planned_private: prior_private,
-        diagnostics: Diagnostics::new(),
+        planned_private,
+        diagnostics,
     }
+}
+
+fn revokes_on_destroy(prior: &Value) -> bool {
+    model::boolean(prior, "revoke_secret_on_destroy") == Some(true)
+}
+
+/// What an update changes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Change {
+    None,
+    /// Only what the provider keeps for itself ([`RECORD_ONLY`]) or the case of an identity
+    /// value: recorded without a check, so it works even with a dead secret.
+    RecordOnly,
+    /// Something a check must confirm before it is recorded.
+    NeedsCheck,
+}
+
+fn change(prior: &Value, planned: &Value) -> Change {
+    const ARGUMENTS: [&str; 12] = [
+        "name",
+        "description",
+        "cloud_provider",
+        "account_id",
+        "client_id",
+        "client_secret",
+        "client_secret_wo",
+        "client_secret_wo_version",
+        "service_principal_id",
+        "secret_id",
+        "expiry_warning_days",
+        "revoke_secret_on_destroy",
+    ];
+    let mut change = Change::None;
+    for name in ARGUMENTS {
+        if planned.attr(name) == prior.attr(name) {
+            continue;
+        }
+        // A recorded identity value that differs here names the same object in another case
+        // (any other difference is a replacement, planned before this is reached); a null one
+        // is an imported record learning it, which a check must confirm.
+        let case_only = IDENTITY.contains(&name) && !model::is_null(prior, name);
+        if RECORD_ONLY.contains(&name) || case_only {
+            change = Change::RecordOnly;
+        } else {
+            return Change::NeedsCheck;
+        }
+    }
+    change
 }
 
 /// Optional arguments with defaults: the configured value, else the default — not the prior
@@ -90,31 +179,37 @@ fn apply_defaults(planned: &mut Value, config: &Value) {
     model::set(planned, "revoke_secret_on_destroy", revoke);
 }
 
-/// Create and update both verify: the outcome is `verified` or an error, the observations
-/// are new, and the ID follows the identity.
+/// Create and update both verify: what the check observes (its outcome included) is unknown
+/// until it has run, so a plan never claims `verified` before a check. The ID follows the
+/// identity.
 fn plan_verification(planned: &mut Value) {
     for name in OBSERVED {
         model::set(planned, name, Value::unknown());
     }
-    model::set(planned, "status", model::string("verified"));
-    let id = match (
-        model::text(planned, "account_id"),
-        model::text(planned, "service_principal_id"),
-        model::text(planned, "secret_id"),
-    ) {
-        (Some(a), Some(s), Some(k)) => model::string(model::id_of(a, s, k)),
-        _ => Value::unknown(),
-    };
+    let id = model::id_from(planned).map_or_else(Value::unknown, model::string);
     model::set(planned, "id", id);
+}
+
+/// The expiry warning of a connection whose recorded expiry stands, with the
+/// `expiry_warning_days` of the configuration being planned.
+fn expiry_warning(planned: &Value) -> Option<crate::protocol::diagnostics::Diagnostic> {
+    report::expiry_warning(
+        model::text(planned, "secret_expire_time"),
+        model::whole_number(planned, "expiry_warning_days").unwrap_or(DEFAULT_EXPIRY_WARNING_DAYS),
+        OffsetDateTime::now_utc(),
+        &model::label(planned),
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::protocol::backend::ClientCapabilities;
+    use crate::resource::workflow_connection::revoke::Decision;
     use crate::resource::workflow_connection::schema;
 
     const ACC: &str = "0d2a7b1c-1234-4abc-9def-0123456789ab";
+    const ID: &str = "aws/0d2a7b1c-1234-4abc-9def-0123456789ab/2323502488275632/09094e32";
 
     fn names() -> Vec<String> {
         schema().attributes.iter().map(|a| a.name.clone()).collect()
@@ -143,13 +238,13 @@ mod tests {
     /// What an apply of `config` records.
     fn recorded(config: &Value) -> Value {
         let mut v = config.clone();
-        model::set(&mut v, "expiry_warning_days", model::number(30));
-        model::set(&mut v, "revoke_secret_on_destroy", Value::Bool(false));
-        model::set(
-            &mut v,
-            "id",
-            model::string(format!("{ACC}/2323502488275632/09094e32")),
-        );
+        if model::is_null(config, "expiry_warning_days") {
+            model::set(&mut v, "expiry_warning_days", model::number(30));
+        }
+        if model::is_null(config, "revoke_secret_on_destroy") {
+            model::set(&mut v, "revoke_secret_on_destroy", Value::Bool(false));
+        }
+        model::set(&mut v, "id", model::string(ID));
         model::set(&mut v, "service_principal_name", model::string("okta"));
         model::set(
             &mut v,
@@ -185,27 +280,45 @@ mod tests {
         v
     }
 
-    fn run(prior: Value, config: Value) -> PlanResponse {
+    fn run_with(
+        ledger: &Ledger,
+        prior: Value,
+        config: Value,
+        prior_private: &[u8],
+    ) -> PlanResponse {
         let proposed_new_state = if config.is_null() {
             Value::Null
         } else {
             proposed(&prior, &config)
         };
-        plan(PlanRequest {
-            prior_state: prior,
-            proposed_new_state,
-            config,
-            prior_private: b"private".to_vec(),
-            capabilities: ClientCapabilities::default(),
-        })
+        plan(
+            PlanRequest {
+                prior_state: prior,
+                proposed_new_state,
+                config,
+                prior_private: prior_private.to_vec(),
+                capabilities: ClientCapabilities::default(),
+            },
+            ledger,
+        )
+    }
+
+    fn run(prior: Value, config: Value) -> PlanResponse {
+        run_with(&Ledger::default(), prior, config, b"")
     }
 
     fn replaced(r: &PlanResponse) -> Vec<String> {
         r.requires_replace.iter().map(|p| p.to_string()).collect()
     }
 
+    fn checks(r: &PlanResponse) -> bool {
+        OBSERVED
+            .iter()
+            .all(|name| model::is_unknown(&r.planned_state, name))
+    }
+
     #[test]
-    fn create_fills_defaults_knows_id_and_status_and_leaves_observations_unknown() {
+    fn create_fills_defaults_knows_the_id_and_leaves_status_and_observations_unknown() {
         let r = run(
             Value::Null,
             config(&[("client_secret_wo_version", model::number(1))]),
@@ -213,14 +326,8 @@ mod tests {
         let p = &r.planned_state;
         assert_eq!(model::whole_number(p, "expiry_warning_days"), Some(30));
         assert_eq!(model::boolean(p, "revoke_secret_on_destroy"), Some(false));
-        assert_eq!(model::text(p, "status"), Some("verified"));
-        assert_eq!(
-            model::text(p, "id"),
-            Some(format!("{ACC}/2323502488275632/09094e32").as_str())
-        );
-        for name in OBSERVED {
-            assert!(model::is_unknown(p, name), "{name}");
-        }
+        assert_eq!(model::text(p, "id"), Some(ID));
+        assert!(checks(&r), "a plan never claims `verified` before a check");
         assert!(replaced(&r).is_empty());
         assert!(r.diagnostics.is_empty());
     }
@@ -248,7 +355,7 @@ mod tests {
         let r = run(prior.clone(), c);
         assert_eq!(r.planned_state, prior);
         assert!(replaced(&r).is_empty());
-        assert_eq!(r.planned_private, b"private");
+        assert!(r.planned_private.is_empty());
     }
 
     #[test]
@@ -256,8 +363,7 @@ mod tests {
         let prior = recorded(&config(&[]));
         let r = run(prior, config(&[("name", model::string("renamed"))]));
         assert!(replaced(&r).is_empty());
-        assert_eq!(model::text(&r.planned_state, "status"), Some("verified"));
-        assert!(model::is_unknown(&r.planned_state, "verified_at"));
+        assert!(checks(&r));
         assert_eq!(model::text(&r.planned_state, "name"), Some("renamed"));
     }
 
@@ -276,14 +382,53 @@ mod tests {
     }
 
     #[test]
-    fn a_failed_status_plans_an_update_back_to_verified() {
+    fn a_change_of_case_of_a_uuid_or_secret_id_is_recorded_without_replacement_or_check() {
+        let prior = recorded(&config(&[]));
+        let upper = config(&[
+            ("account_id", model::string(ACC.to_uppercase())),
+            ("secret_id", model::string("09094E32")),
+        ]);
+        let r = run(prior, upper);
+        assert!(replaced(&r).is_empty(), "{:?}", replaced(&r));
+        assert!(!checks(&r));
+        assert_eq!(
+            model::text(&r.planned_state, "id"),
+            Some(format!("aws/{}/2323502488275632/09094E32", ACC.to_uppercase()).as_str())
+        );
+        assert_eq!(model::text(&r.planned_state, "status"), Some("verified"));
+    }
+
+    #[test]
+    fn a_failed_status_plans_a_check_with_an_unknown_outcome() {
         let c = config(&[]);
         let mut prior = recorded(&c);
         model::set(&mut prior, "status", model::string("secret_not_found"));
         let r = run(prior, c);
-        assert_eq!(model::text(&r.planned_state, "status"), Some("verified"));
-        assert!(model::is_unknown(&r.planned_state, "verified_at"));
+        assert!(checks(&r), "the plan must not claim the outcome");
         assert!(replaced(&r).is_empty());
+    }
+
+    #[test]
+    fn changing_only_what_the_provider_keeps_needs_no_check_even_when_failed() {
+        let c = config(&[]);
+        let mut prior = recorded(&c);
+        model::set(&mut prior, "status", model::string("credentials_rejected"));
+        let r = run(
+            prior,
+            config(&[
+                ("revoke_secret_on_destroy", Value::Bool(true)),
+                ("expiry_warning_days", model::number(5)),
+            ]),
+        );
+        assert!(!checks(&r));
+        assert_eq!(
+            model::text(&r.planned_state, "status"),
+            Some("credentials_rejected")
+        );
+        assert_eq!(
+            model::boolean(&r.planned_state, "revoke_secret_on_destroy"),
+            Some(true)
+        );
     }
 
     #[test]
@@ -297,28 +442,22 @@ mod tests {
 
     #[test]
     fn removing_an_argument_with_a_default_returns_to_the_default() {
-        let with = config(&[("expiry_warning_days", model::number(45))]);
-        let prior = recorded(&with);
-        let mut prior = prior;
-        model::set(&mut prior, "expiry_warning_days", model::number(45));
+        let prior = recorded(&config(&[("expiry_warning_days", model::number(45))]));
         let r = run(prior, config(&[]));
         assert_eq!(
             model::whole_number(&r.planned_state, "expiry_warning_days"),
             Some(30)
         );
-        assert!(
-            model::is_unknown(&r.planned_state, "verified_at"),
-            "an update"
-        );
+        assert!(!checks(&r), "a record-only update");
     }
 
     #[test]
-    fn an_unknown_secret_plans_an_in_place_update() {
+    fn an_unknown_secret_plans_an_in_place_update_that_checks() {
         let prior = recorded(&config(&[]));
         let r = run(prior, config(&[("client_secret", Value::unknown())]));
         assert!(model::is_unknown(&r.planned_state, "client_secret"));
         assert!(replaced(&r).is_empty());
-        assert_eq!(model::text(&r.planned_state, "status"), Some("verified"));
+        assert!(checks(&r));
     }
 
     #[test]
@@ -333,25 +472,88 @@ mod tests {
         let mut bumped = wo(2);
         model::set(&mut bumped, "client_secret_wo", model::string("dose-new"));
         let r = run(prior, bumped);
-        assert!(model::is_unknown(&r.planned_state, "verified_at"));
+        assert!(checks(&r));
         assert!(model::is_null(&r.planned_state, "client_secret_wo"));
     }
 
     #[test]
-    fn an_imported_record_learns_its_client_id_without_replacement() {
+    fn an_imported_record_learns_its_client_id_without_replacement_and_checks() {
         let c = config(&[]);
         let mut prior = recorded(&c);
         model::set(&mut prior, "client_id", Value::Null);
         model::set(&mut prior, "status", model::string("unchecked"));
         let r = run(prior, c);
         assert!(replaced(&r).is_empty(), "{:?}", replaced(&r));
-        assert_eq!(model::text(&r.planned_state, "status"), Some("verified"));
+        assert!(checks(&r));
     }
 
     #[test]
-    fn destroy_plans_null_and_keeps_private_data() {
+    fn destroy_plans_null_and_a_revoking_destroy_carries_its_decision() {
         let r = run(recorded(&config(&[])), Value::Null);
         assert!(r.planned_state.is_null());
-        assert_eq!(r.planned_private, b"private");
+        assert!(r.planned_private.is_empty());
+        let prior = recorded(&config(&[("revoke_secret_on_destroy", Value::Bool(true))]));
+        let r = run(prior, Value::Null);
+        assert_eq!(revoke::decode(&r.planned_private), Some(Decision::Revoke));
+    }
+
+    #[test]
+    fn a_replacement_that_keeps_the_secret_tells_its_delete_half_to_keep_it() {
+        let ledger = Ledger::default();
+        let revoking = config(&[("revoke_secret_on_destroy", Value::Bool(true))]);
+        let prior = recorded(&revoking);
+        let mut moved = revoking.clone();
+        model::set(&mut moved, "cloud_provider", model::string("gcp"));
+        let first = run_with(&ledger, prior, moved.clone(), b"");
+        assert_eq!(replaced(&first), [".cloud_provider"]);
+        assert!(matches!(
+            revoke::decode(&first.planned_private),
+            Some(Decision::Keep { .. })
+        ));
+        // Terraform's second call: no prior state, the first call's private data.
+        let second = run_with(&ledger, Value::Null, moved, &first.planned_private);
+        assert!(second.diagnostics.is_empty(), "{:?}", second.diagnostics);
+        assert_eq!(
+            revoke::decode(&second.planned_private),
+            revoke::decode(&first.planned_private)
+        );
+    }
+
+    #[test]
+    fn a_destroy_that_would_revoke_a_secret_another_connection_keeps_fails_the_plan() {
+        let ledger = Ledger::default();
+        let c = config(&[]);
+        let keeper = run_with(&ledger, recorded(&c), c, b"");
+        assert!(keeper.diagnostics.is_empty());
+        let prior = recorded(&config(&[
+            ("name", model::string("old")),
+            ("revoke_secret_on_destroy", Value::Bool(true)),
+        ]));
+        let r = run_with(&ledger, prior, Value::Null, b"");
+        assert!(r.diagnostics.has_errors());
+    }
+
+    #[test]
+    fn the_expiry_warning_uses_the_configuration_being_planned() {
+        let soon = (OffsetDateTime::now_utc() + time::Duration::days(40))
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap();
+        let mut prior = recorded(&config(&[("expiry_warning_days", model::number(800))]));
+        model::set(&mut prior, "secret_expire_time", model::string(soon));
+        let quiet = run(
+            prior.clone(),
+            config(&[("expiry_warning_days", model::number(0))]),
+        );
+        assert!(quiet.diagnostics.is_empty(), "{:?}", quiet.diagnostics);
+        let loud = run(
+            prior,
+            config(&[("expiry_warning_days", model::number(800))]),
+        );
+        let w = loud.diagnostics.iter().next().expect("a warning");
+        assert!(
+            w.detail.contains("expiry_warning_days = 800"),
+            "{}",
+            w.detail
+        );
     }
 }

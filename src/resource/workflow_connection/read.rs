@@ -1,16 +1,16 @@
 //! ReadResource: re-check the connection and write what is observed. Never removes the
-//! record: a broken credential is drift in `status`, not a deleted object.
+//! record: a broken credential is drift in `status`, not a deleted object. A check that
+//! cannot run (network, malformed answers, refused management credentials) is an error and
+//! changes nothing.
 
 use databricks_account_client::{VerifyInput, VerifyWith};
-use time::OffsetDateTime;
 
 use crate::protocol::backend::{ReadRequest, ReadResponse};
 use crate::protocol::cty::Value;
 use crate::protocol::diagnostics::{Diagnostic, Diagnostics};
 
 use super::Context;
-use super::apply::label;
-use super::model::{self, DEFAULT_EXPIRY_WARNING_DAYS, Target};
+use super::model::{self, Target, label};
 use super::report;
 
 pub async fn read(ctx: &Context<'_>, request: ReadRequest) -> ReadResponse {
@@ -52,19 +52,22 @@ pub async fn read(ctx: &Context<'_>, request: ReadRequest) -> ReadResponse {
             );
         }
     };
+    let own = matches!(credentials, VerifyWith::OwnSecret(_));
 
-    // An imported record does not know its client ID: the verification reads it from the
-    // principal instead of comparing it.
     let input = VerifyInput {
         cloud: target.cloud,
         account_id: target.account_id.clone(),
+        // An imported record does not know its client ID: the check reads it from the
+        // principal instead of comparing it.
         client_id: target.client_id.clone(),
         service_principal_id: target.service_principal_id.clone(),
         secret_id: target.secret_id.clone(),
         credentials,
         recorded_secret_expire_time: model::text(&current, "secret_expire_time")
             .map(str::to_string),
-        secret_already_observed: false,
+        // A secret's times never change once observed: with its own secret the token
+        // exchange is proof enough (token + SCIM read, no list).
+        secret_already_observed: own && !model::is_null(&current, "secret_create_time"),
     };
     let outcome = match ctx.client.verify(&input, &ctx.cancel).await {
         Ok(outcome) => outcome,
@@ -72,27 +75,31 @@ pub async fn read(ctx: &Context<'_>, request: ReadRequest) -> ReadResponse {
         Err(e) => {
             return unchanged(
                 current,
-                report::client_error(&format!("Re-checking {connection}"), &e).into(),
+                report::client_error(
+                    &format!("Re-checking {connection}"),
+                    &e,
+                    "The record was left as it is.",
+                )
+                .into(),
             );
         }
     };
 
     let mut state = current.clone();
     model::set(&mut state, "status", model::string(outcome.status.as_str()));
-    if target.client_id.is_none()
-        && let Some(learned) = outcome
-            .service_principal
-            .as_ref()
-            .and_then(|p| p.application_id.as_deref())
-    {
-        model::set(&mut state, "client_id", model::string(learned));
-    }
     if let Some(sp) = &outcome.service_principal {
         model::set(
             &mut state,
             "service_principal_name",
             model::optional_string(sp.display_name.as_deref()),
         );
+        if target.client_id.is_none() {
+            model::set(
+                &mut state,
+                "client_id",
+                model::optional_string(sp.application_id.as_deref()),
+            );
+        }
     }
     if let Some(secret) = &outcome.secret {
         model::set(
@@ -106,21 +113,8 @@ pub async fn read(ctx: &Context<'_>, request: ReadRequest) -> ReadResponse {
             model::optional_string(secret.expire_time.as_deref()),
         );
     }
-
-    let mut diagnostics: Diagnostics = outcome
-        .failures
-        .iter()
-        .map(|f| report::drift(f, &connection))
-        .collect();
-    if outcome.is_verified() {
-        let days = model::whole_number(&state, "expiry_warning_days")
-            .unwrap_or(DEFAULT_EXPIRY_WARNING_DAYS);
-        let expire = model::text(&state, "secret_expire_time");
-        if let Some(w) =
-            report::expiry_warning(expire, days, OffsetDateTime::now_utc(), &connection)
-        {
-            diagnostics.push(w);
-        }
-    }
+    let diagnostics = report::drift(&outcome.failures, &connection)
+        .map(Diagnostics::from)
+        .unwrap_or_default();
     unchanged(state, diagnostics)
 }

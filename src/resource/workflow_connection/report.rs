@@ -1,5 +1,7 @@
 //! Turning verification outcomes and client errors into diagnostics that name the attribute
-//! and say what to do.
+//! and say what to do. None points at `client_secret` or `client_secret_wo`: Terraform prints
+//! the configuration line under the attribute a diagnostic names, and with a literal secret
+//! that line is the secret.
 
 use databricks_account_client::{CheckFailure, Error as ClientError, ErrorKind, VerifyStatus};
 use time::OffsetDateTime;
@@ -9,13 +11,13 @@ use crate::protocol::diagnostics::Diagnostic;
 use crate::protocol::path::AttributePath;
 
 /// The attribute a failed check is about, and a one-line summary.
-fn describe(status: VerifyStatus, secret_attribute: &'static str) -> (&'static str, &'static str) {
+fn describe(status: VerifyStatus) -> (&'static str, &'static str) {
     match status {
         VerifyStatus::Verified => ("status", "Connection verified"),
-        VerifyStatus::CredentialsRejected => (
-            secret_attribute,
-            "Databricks refused the client ID and secret",
-        ),
+        // The secret is what was refused, but the client ID names the pair without showing it.
+        VerifyStatus::CredentialsRejected => {
+            ("client_id", "Databricks refused the client ID and secret")
+        }
         VerifyStatus::ServicePrincipalNotFound => {
             ("service_principal_id", "Service principal not found")
         }
@@ -36,34 +38,45 @@ fn describe(status: VerifyStatus, secret_attribute: &'static str) -> (&'static s
     }
 }
 
-/// One error per failed check, for create and update: nothing is recorded.
-pub fn check_failed(
-    failure: &CheckFailure,
-    secret_attribute: &'static str,
-    context: &str,
-) -> Diagnostic {
-    let (attribute, summary) = describe(failure.status, secret_attribute);
+/// One error per failed check, for create and update: nothing is recorded. `context` is a
+/// sentence that says what happened to the record.
+pub fn check_failed(failure: &CheckFailure, context: &str) -> Diagnostic {
+    let (attribute, summary) = describe(failure.status);
     Diagnostic::error(summary, format!("{} {context}", sentence(&failure.reason)))
         .at(AttributePath::attr(attribute))
 }
 
-/// Drift found by a refresh: a warning that explains the new `status`.
-pub fn drift(failure: &CheckFailure, connection: &str) -> Diagnostic {
-    let (attribute, summary) = describe(failure.status, "client_secret");
-    Diagnostic::warning(
-        format!("{summary} ({connection})"),
-        format!(
-            "{} The connection's status is now \"{}\"; the next apply re-checks it and fails \
-             until the cause is repaired.",
-            sentence(&failure.reason),
-            failure.status.as_str()
+/// Drift found by a refresh: one warning per connection that names its new `status` once and
+/// lists every failed check.
+pub fn drift(failures: &[CheckFailure], connection: &str) -> Option<Diagnostic> {
+    let first = failures.first()?;
+    let (attribute, summary) = describe(first.status);
+    let reasons = match failures {
+        [only] => sentence(&only.reason),
+        all => format!(
+            "Every failed check: {}",
+            all.iter()
+                .enumerate()
+                .map(|(i, f)| format!("({}) {}", i + 1, sentence(&f.reason)))
+                .collect::<Vec<_>>()
+                .join(" ")
         ),
+    };
+    Some(
+        Diagnostic::warning(
+            format!("{summary} ({connection})"),
+            format!(
+                "{reasons} The connection's status is now \"{}\"; the next apply checks it again \
+                 and fails until the cause is repaired.",
+                first.status.as_str()
+            ),
+        )
+        .at(AttributePath::attr(attribute)),
     )
-    .at(AttributePath::attr(attribute))
 }
 
 /// Ends a reason with a full stop, so another sentence can follow.
-fn sentence(reason: &str) -> String {
+pub fn sentence(reason: &str) -> String {
     let reason = reason.trim_end();
     if reason.ends_with(['.', '!', '?']) {
         reason.to_string()
@@ -72,13 +85,15 @@ fn sentence(reason: &str) -> String {
     }
 }
 
-/// A call that could not complete: network, retries exhausted, management credentials.
-pub fn client_error(operation: &str, error: &ClientError) -> Diagnostic {
+/// A call that could not complete: network, retries exhausted, management credentials,
+/// cancellation. `context` is a sentence that says what happened to the record.
+pub fn client_error(operation: &str, error: &ClientError, context: &str) -> Diagnostic {
     let summary = match error.kind() {
         ErrorKind::Cancelled => format!("{operation} was cancelled"),
         _ => format!("{operation} failed"),
     };
-    Diagnostic::error(summary, error.to_string())
+    let detail = format!("{} {context}", sentence(&error.to_string()));
+    Diagnostic::error(summary, detail.trim_end().to_string())
 }
 
 /// A warning when the secret expires within `days` (0 turns it off).
@@ -88,22 +103,27 @@ pub fn expiry_warning(
     now: OffsetDateTime,
     connection: &str,
 ) -> Option<Diagnostic> {
-    let expires = OffsetDateTime::parse(expire_time?, &Rfc3339).ok()?;
+    let raw = expire_time?;
+    let expires = OffsetDateTime::parse(raw, &Rfc3339).ok()?;
     if days <= 0 || expires <= now {
         return None;
     }
+    // `days` comes from state or configuration: a window past what a Duration holds covers
+    // every expiry there is.
+    let window = days
+        .checked_mul(86_400)
+        .map_or(time::Duration::MAX, time::Duration::seconds);
     let left = expires - now;
-    if left > time::Duration::days(days) {
+    if left > window {
         return None;
     }
     Some(
         Diagnostic::warning(
             format!("OAuth secret expires soon ({connection})"),
             format!(
-                "The secret expires at {} (in {} days, within expiry_warning_days = {days}). \
+                "The secret expires at {raw} (in {} days, within expiry_warning_days = {days}). \
                  Create a new OAuth secret for the service principal and update client_secret \
                  and secret_id before then.",
-                expire_time.unwrap_or_default(),
                 left.whole_days()
             ),
         )
@@ -138,11 +158,55 @@ mod tests {
     }
 
     #[test]
-    fn each_failure_points_at_the_attribute_to_fix() {
-        let attr = |status| describe(status, "client_secret_wo").0;
-        assert_eq!(attr(VerifyStatus::CredentialsRejected), "client_secret_wo");
-        assert_eq!(attr(VerifyStatus::ClientIdMismatch), "client_id");
-        assert_eq!(attr(VerifyStatus::NotAccountAdmin), "service_principal_id");
-        assert_eq!(attr(VerifyStatus::SecretExpired), "secret_id");
+    fn any_number_of_days_and_any_expiry_is_a_value_not_a_panic() {
+        let now = datetime!(2026-01-01 00:00 UTC);
+        for days in [i64::MAX, i64::MIN, 106_751_991_167_301, 1 << 62] {
+            for expiry in [
+                "9999-12-31T23:59:59-23:59",
+                "0000-01-01T00:00:00+23:59",
+                "2026-01-02T00:00:00Z",
+                "garbage",
+            ] {
+                let _ = expiry_warning(Some(expiry), days, now, "c");
+            }
+        }
+        assert!(expiry_warning(Some("9999-12-31T23:59:59-23:59"), i64::MAX, now, "c").is_some());
+    }
+
+    #[test]
+    fn no_failure_points_at_a_secret_attribute() {
+        for status in VerifyStatus::ALL {
+            let (attribute, _) = describe(status);
+            assert!(!attribute.starts_with("client_secret"), "{status}");
+        }
+        assert_eq!(describe(VerifyStatus::CredentialsRejected).0, "client_id");
+        assert_eq!(
+            describe(VerifyStatus::NotAccountAdmin).0,
+            "service_principal_id"
+        );
+        assert_eq!(describe(VerifyStatus::SecretExpired).0, "secret_id");
+    }
+
+    #[test]
+    fn one_drift_warning_names_one_status_and_lists_every_failure() {
+        let failures = [
+            CheckFailure {
+                status: VerifyStatus::ServicePrincipalInactive,
+                reason: "deactivated".into(),
+            },
+            CheckFailure {
+                status: VerifyStatus::NotAccountAdmin,
+                reason: "no admin role".into(),
+            },
+        ];
+        let w = drift(&failures, "connection \"c\"").unwrap();
+        assert!(
+            w.detail.contains("(1) deactivated. (2) no admin role."),
+            "{}",
+            w.detail
+        );
+        assert_eq!(w.detail.matches("status is now").count(), 1);
+        assert!(w.detail.contains("\"service_principal_inactive\""));
+        assert!(drift(&[], "c").is_none());
     }
 }

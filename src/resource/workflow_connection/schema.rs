@@ -6,8 +6,8 @@ use crate::protocol::schema::{Attribute, Schema};
 pub const TYPE_NAME: &str = "databricks_workflow_connection";
 
 /// Bumped whenever the stored shape changes; `UpgradeResourceState` must then accept every
-/// earlier version.
-pub const SCHEMA_VERSION: i64 = 0;
+/// earlier version. 1: `id` starts with the cloud provider (it is the import ID).
+pub const SCHEMA_VERSION: i64 = 1;
 
 pub const STATUS_VALUES: [&str; 10] = [
     "verified",
@@ -90,8 +90,10 @@ pub fn schema() -> Schema {
                  Databricks (a secret that is already gone counts as deleted). Default `false`: \
                  destroy only forgets the record.",
             ),
-            Attribute::computed("id", Type::String)
-                .describe("`<account_id>/<service_principal_id>/<secret_id>`."),
+            Attribute::computed("id", Type::String).describe(
+                "`<cloud_provider>/<account_id>/<service_principal_id>/<secret_id>`: also the \
+                 import ID.",
+            ),
             Attribute::computed("service_principal_name", Type::String)
                 .describe("Display name of the service principal, as last observed."),
             Attribute::computed("secret_create_time", Type::String)
@@ -104,8 +106,10 @@ pub fn schema() -> Schema {
                  change it.",
             ),
             Attribute::computed("status", Type::String).describe(&format!(
-                "Outcome of the last check: {status_list}. Anything but `verified` and \
-                 `unchecked` plans an in-place update that re-verifies the connection."
+                "Outcome of the last check: {status_list}. Every refresh checks again. Anything \
+                 but `verified` and `unchecked` plans an in-place update that re-verifies the \
+                 connection; in the plan of a create or of such an update the status is \
+                 unknown (known after apply), so a plan never claims an outcome before a check."
             )),
         ],
     )

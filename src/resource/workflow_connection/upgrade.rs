@@ -1,5 +1,7 @@
-//! UpgradeResourceState: stored JSON → the current schema. Version 0 is current; older
-//! versions get a step here when the schema changes.
+//! UpgradeResourceState: stored JSON → the current schema.
+//!
+//! - Version 0 (releases before 0.2): `id` was `<account_id>/<service_principal_id>/<secret_id>`;
+//!   version 1 puts the cloud provider in front, so the `id` is the import ID.
 
 use crate::protocol::backend::{UpgradeRequest, UpgradeResponse};
 use crate::protocol::cty::{self, Type, Value};
@@ -24,6 +26,11 @@ pub fn upgrade(request: UpgradeRequest, ty: &Type) -> UpgradeResponse {
     match cty::decode_json(&request.json, ty, true) {
         Ok(mut state) => {
             model::set(&mut state, "client_secret_wo", Value::Null);
+            if request.version < 1
+                && let Some(id) = model::id_from(&state)
+            {
+                model::set(&mut state, "id", model::string(id));
+            }
             UpgradeResponse {
                 state,
                 diagnostics: Default::default(),
@@ -32,5 +39,28 @@ pub fn upgrade(request: UpgradeRequest, ty: &Type) -> UpgradeResponse {
         Err(e) => failure(format!(
             "The stored state is not valid for this resource: {e}."
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::resource::workflow_connection::schema;
+
+    #[test]
+    fn a_version_0_state_gets_the_cloud_in_front_of_its_id() {
+        let json = br#"{"account_id":"acc","cloud_provider":"azure","service_principal_id":"1","secret_id":"s","id":"acc/1/s","status":"verified"}"#;
+        let ty = schema().implied_type();
+        for (version, want) in [(0, "azure/acc/1/s"), (1, "acc/1/s")] {
+            let r = upgrade(
+                UpgradeRequest {
+                    version,
+                    json: json.to_vec(),
+                },
+                &ty,
+            );
+            assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
+            assert_eq!(model::text(&r.state, "id"), Some(want), "version {version}");
+        }
     }
 }

@@ -36,6 +36,7 @@ pub fn validate(config: &Value, capabilities: ClientCapabilities) -> Diagnostics
         "the service principal's numeric SCIM ID",
     );
     check::not_blank(&mut diags, config, "secret_id");
+    check::no_surrounding_whitespace(&mut diags, config, "secret_id");
     check::not_blank(&mut diags, config, "client_secret");
     check::not_blank(&mut diags, config, "client_secret_wo");
     check::whole_number(&mut diags, config, "expiry_warning_days", 0, 100_000);
@@ -51,25 +52,21 @@ fn secret_rules(diags: &mut Diagnostics, config: &Value, capabilities: ClientCap
     let write_only = field(config, "client_secret_wo");
     let version = field(config, "client_secret_wo_version");
 
+    // These point at the resource, never at a secret argument: Terraform would print its
+    // line, and with a literal secret that line is the secret.
     if plain.is_known_set() && write_only.is_known_set() {
-        diags.push(
-            Diagnostic::error(
-                "Conflicting client secrets",
-                "Set only one of `client_secret` and `client_secret_wo`: the write-only form is \
-                 never stored, the plain form is stored in state as a sensitive value.",
-            )
-            .at(AttributePath::attr("client_secret_wo")),
-        );
+        diags.push(Diagnostic::error(
+            "Conflicting client secrets",
+            "Set only one of `client_secret` and `client_secret_wo`: the write-only form is \
+             never stored, the plain form is stored in state as a sensitive value.",
+        ));
     }
     if matches!(plain, Field::Null) && matches!(write_only, Field::Null) {
-        diags.push(
-            Diagnostic::error(
-                "Missing client secret",
-                "Set `client_secret`, or `client_secret_wo` with `client_secret_wo_version` \
-                 (Terraform 1.11 or later) to keep the secret out of plan and state.",
-            )
-            .at(AttributePath::attr("client_secret")),
-        );
+        diags.push(Diagnostic::error(
+            "Missing client secret",
+            "Set `client_secret`, or `client_secret_wo` with `client_secret_wo_version` \
+             (Terraform 1.11 or later) to keep the secret out of plan and state.",
+        ));
     }
     if version.may_be_set() && matches!(write_only, Field::Null) {
         diags.push(
@@ -93,13 +90,10 @@ fn secret_rules(diags: &mut Diagnostics, config: &Value, capabilities: ClientCap
         );
     }
     if write_only.may_be_set() && !capabilities.write_only_attributes_allowed {
-        diags.push(
-            Diagnostic::error(
-                "Write-only arguments need Terraform 1.11",
-                "This Terraform does not support write-only arguments. Upgrade to Terraform 1.11 \
-                 or later, or use `client_secret` instead of `client_secret_wo`.",
-            )
-            .at(AttributePath::attr("client_secret_wo")),
-        );
+        diags.push(Diagnostic::error(
+            "Write-only arguments need Terraform 1.11",
+            "This Terraform does not support write-only arguments. Upgrade to Terraform 1.11 \
+             or later, or use `client_secret` instead of `client_secret_wo`.",
+        ));
     }
 }

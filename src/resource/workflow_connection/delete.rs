@@ -1,0 +1,150 @@
+//! Delete: forget the record, revoking the OAuth secret first when
+//! `revoke_secret_on_destroy` is true and the plan did not find it in use.
+//!
+//! A destroy never gets stuck on a dead secret: a secret Databricks no longer accepts cannot
+//! be used by anyone, so it counts as revoked (with a warning that says which way it died),
+//! and with management credentials a 404 from the delete means it is already gone.
+
+use databricks_account_client::{Account, ClientCredentials, ErrorKind};
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+use crate::protocol::backend::ApplyResponse;
+use crate::protocol::cty::Value;
+use crate::protocol::diagnostics::{Diagnostic, Diagnostics};
+use crate::protocol::path::AttributePath;
+
+use super::Context;
+use super::model::{self, Target, label};
+use super::report;
+use super::revoke::Decision;
+
+/// `decision` comes from the plan; without one (a plan made without it) the flag decides.
+pub async fn delete(ctx: &Context<'_>, prior: Value, decision: Option<Decision>) -> ApplyResponse {
+    let forgotten = |diagnostics: Diagnostics| ApplyResponse {
+        new_state: Value::Null,
+        private: Vec::new(),
+        diagnostics,
+    };
+    let kept = |prior: Value, diagnostic: Diagnostic| ApplyResponse {
+        new_state: prior,
+        private: Vec::new(),
+        diagnostics: diagnostic.into(),
+    };
+    if model::boolean(&prior, "revoke_secret_on_destroy") != Some(true) {
+        return forgotten(Diagnostics::new());
+    }
+    let Some(target) = Target::from_value(&prior) else {
+        return forgotten(Diagnostics::new());
+    };
+    let connection = label(&prior);
+    if let Some(Decision::Keep { reason }) = decision {
+        return forgotten(
+            Diagnostic::warning(
+                format!("OAuth secret not revoked ({connection})"),
+                format!(
+                    "revoke_secret_on_destroy is true, but {reason}, so secret {} stays. The \
+                     connection was forgotten.",
+                    target.secret_id
+                ),
+            )
+            .into(),
+        );
+    }
+
+    let not_forgotten = "The connection is still recorded; nothing was deleted.";
+    let management = ctx.management_for(&target.account_id);
+    let credentials = match (management, model::text(&prior, "client_secret")) {
+        (Some(m), _) => m.credentials(),
+        (None, Some(secret)) => {
+            ClientCredentials::new(target.client_id.clone().unwrap_or_default(), secret)
+        }
+        (None, None) => {
+            return kept(
+                prior,
+                Diagnostic::error(
+                    "Cannot revoke the OAuth secret",
+                    format!(
+                        "revoke_secret_on_destroy is true, but the secret is write-only (never \
+                         stored) and the provider has no management credentials for account {}. \
+                         Configure the provider's account_id, client_id and client_secret, or set \
+                         revoke_secret_on_destroy = false and apply before destroying. \
+                         {not_forgotten}",
+                        target.account_id
+                    ),
+                )
+                .at(AttributePath::attr("revoke_secret_on_destroy")),
+            );
+        }
+    };
+    let account = Account::new(target.cloud, target.account_id.clone());
+    let result = ctx
+        .client
+        .delete_secret(
+            &account,
+            &target.service_principal_id,
+            &target.secret_id,
+            &credentials,
+            &ctx.cancel,
+        )
+        .await;
+    match result {
+        Ok(outcome) => {
+            tracing::info!(secret_id = %target.secret_id, ?outcome, "revoked OAuth secret on destroy");
+            forgotten(Diagnostics::new())
+        }
+        // Only the connection's own secret can be refused this way: it is dead already.
+        Err(e) if management.is_none() && e.kind() == ErrorKind::CredentialsRejected => {
+            forgotten(dead_secret(&prior, &target, &connection, &e).into())
+        }
+        Err(e) => {
+            let mut d = report::client_error("Revoking the OAuth secret", &e, not_forgotten);
+            if e.kind() == ErrorKind::PermissionDenied {
+                d.detail = format!(
+                    "{} The service principal cannot delete its own secrets without the Account \
+                     Admin role: configure the provider's management credentials, or set \
+                     revoke_secret_on_destroy = false and apply before destroying.",
+                    d.detail
+                );
+            }
+            kept(prior, d)
+        }
+    }
+}
+
+/// The warning for a secret Databricks refused while it was being revoked.
+fn dead_secret(
+    prior: &Value,
+    target: &Target,
+    connection: &str,
+    refusal: &databricks_account_client::Error,
+) -> Diagnostic {
+    let expired_at = model::text(prior, "secret_expire_time").filter(|t| {
+        OffsetDateTime::parse(t, &Rfc3339).is_ok_and(|t| t <= OffsetDateTime::now_utc())
+    });
+    let (summary, why) = match expired_at {
+        Some(at) => (
+            "OAuth secret already expired",
+            format!("its recorded expiry {at} has passed"),
+        ),
+        None => (
+            "OAuth secret no longer accepted",
+            format!(
+                "Databricks refused client ID {} with it ({}): the secret was deleted or has \
+                 expired, or the service principal was deactivated or deleted",
+                target.client_id.as_deref().unwrap_or_default(),
+                refusal.code().unwrap_or("refused")
+            ),
+        ),
+    };
+    Diagnostic::warning(
+        format!("{summary} ({connection})"),
+        format!(
+            "Secret {} could not be revoked because {why}. A secret Databricks refuses cannot be \
+             used, so it counts as revoked and the connection was forgotten. If the service \
+             principal was only deactivated and may be activated again, delete the secret in the \
+             account console.",
+            target.secret_id
+        ),
+    )
+}
