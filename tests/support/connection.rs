@@ -75,6 +75,8 @@ pub struct Connection {
     pub secret_id: String,
     /// Further arguments as HCL, e.g. `("expiry_warning_days", "5")`.
     pub extra: Vec<(String, String)>,
+    /// Nested blocks as HCL, e.g. `lifecycle { create_before_destroy = true }`.
+    pub blocks: Vec<String>,
 }
 
 impl Connection {
@@ -89,6 +91,7 @@ impl Connection {
             service_principal_id: canonical::SERVICE_PRINCIPAL_ID.into(),
             secret_id: canonical::SECRET_ID.into(),
             extra: Vec::new(),
+            blocks: Vec::new(),
         }
     }
 
@@ -104,6 +107,7 @@ impl Connection {
             service_principal_id: sp.id.clone(),
             secret_id: secret.id.clone(),
             extra: Vec::new(),
+            blocks: Vec::new(),
         }
     }
 
@@ -111,6 +115,13 @@ impl Connection {
     pub fn with_secret(mut self, secret: &databricks_account_emulator::Secret) -> Self {
         self.secret = SecretArg::Literal(secret.secret.clone());
         self.secret_id = secret.id.clone();
+        self
+    }
+
+    /// `lifecycle { create_before_destroy = true }`.
+    pub fn create_before_destroy(mut self) -> Self {
+        self.blocks
+            .push("lifecycle {\n    create_before_destroy = true\n  }".into());
         self
     }
 
@@ -148,7 +159,10 @@ impl Connection {
         ));
         args.push(("secret_id".into(), quote(&self.secret_id)));
         args.extend(self.extra.iter().cloned());
-        let body: String = args.iter().map(|(k, v)| format!("  {k} = {v}\n")).collect();
+        let mut body: String = args.iter().map(|(k, v)| format!("  {k} = {v}\n")).collect();
+        for block in &self.blocks {
+            body.push_str(&format!("  {block}\n"));
+        }
         format!("resource \"{TYPE}\" \"{label}\" {{\n{body}}}\n")
     }
 }

@@ -103,6 +103,14 @@ pub fn plan(request: PlanRequest, ledger: &Ledger) -> PlanResponse {
             if let Err(d) = ledger.keep(&planned) {
                 diagnostics.push(d);
             }
+            // Terraform may still replace the object (`-replace`, `replace_triggered_by`)
+            // without asking: its new object then names the same secret, so the delete half
+            // of that replacement, which receives this decision, must keep it.
+            if revokes_on_destroy(&prior_state) {
+                planned_private = revoke::encode(&revoke::Decision::Keep {
+                    reason: "the connection that replaces it uses the same secret".into(),
+                });
+            }
         }
     }
 
@@ -356,6 +364,17 @@ mod tests {
         assert_eq!(r.planned_state, prior);
         assert!(replaced(&r).is_empty());
         assert!(r.planned_private.is_empty());
+    }
+
+    #[test]
+    fn a_replacement_terraform_forces_keeps_the_secret_the_new_object_names() {
+        // `-replace` and `replace_triggered_by`: the first call sees no change at all.
+        let c = config(&[("revoke_secret_on_destroy", Value::Bool(true))]);
+        let r = run(recorded(&c), c);
+        assert!(matches!(
+            revoke::decode(&r.planned_private),
+            Some(Decision::Keep { .. })
+        ));
     }
 
     #[test]
