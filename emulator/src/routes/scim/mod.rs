@@ -19,7 +19,7 @@ pub(crate) use patch::patch;
 pub(crate) use read::{get, list};
 pub(crate) use write::{create, delete, replace};
 
-pub(crate) const SP_SCHEMA: &str = "urn:ietf:params:scim:schemas:core:2.0:ServicePrincipal";
+const SP_SCHEMA: &str = "urn:ietf:params:scim:schemas:core:2.0:ServicePrincipal";
 
 /// Reply `application/scim+json` only to clients that ask for it; the Go SDK asks for
 /// `application/json` (reference §2.1). Either request content type is accepted.
@@ -81,6 +81,15 @@ fn attr_names(list: &str) -> HashSet<String> {
 }
 
 impl Selection {
+    /// Every attribute: what create answers with.
+    pub(super) fn all() -> Self {
+        Selection {
+            only: None,
+            excluded: HashSet::new(),
+            roles_by_default: true,
+        }
+    }
+
     pub(super) fn from_query(query: Option<&str>, roles_by_default: bool) -> Self {
         Selection {
             only: query_param(query, "attributes")
@@ -123,17 +132,6 @@ impl Selection {
                 .wants("roles")
                 .then(|| sp.roles.iter().map(|r| RoleValue { value: r }).collect()),
             account_id: self.wants("account_id").then_some(account_id),
-        }
-    }
-}
-
-impl Selection {
-    /// Every attribute: what create answers with.
-    pub(super) fn all() -> Self {
-        Selection {
-            only: None,
-            excluded: HashSet::new(),
-            roles_by_default: true,
         }
     }
 }
