@@ -21,27 +21,30 @@
 mod errors;
 mod faults;
 mod ids;
+mod reqlog;
 mod routes;
 mod seed;
 mod state;
 mod timefmt;
+mod tls;
 
-use std::future::IntoFuture;
 use std::io;
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 use std::sync::mpsc;
 use std::thread::JoinHandle;
 use std::time::Duration;
 
+use axum::Router;
 use axum::serve::ListenerExt;
 use tokio::net::{TcpListener, TcpSocket};
 use tokio::sync::oneshot;
 
 pub use faults::{Fault, FaultRule, RandomFaultKind, RandomFaults};
+pub use reqlog::RequestRecord;
 pub use seed::{
-    ACCOUNT_ADMIN, Account, Latency, MAX_LIFETIME_SECONDS, STATUS_ACTIVE, STATUS_INACTIVE, Secret,
-    Seed, ServicePrincipal, Settings, canonical,
+    ACCOUNT_ADMIN, Account, DEFAULT_REQUEST_LOG_LIMIT, Latency, MAX_LIFETIME_SECONDS,
+    STATUS_ACTIVE, STATUS_INACTIVE, Secret, Seed, ServicePrincipal, Settings, canonical,
 };
 pub use state::{
     AdminError, CallCounts, InjectedFault, NewSecret, NewServicePrincipal, ServicePrincipalUpdate,
@@ -57,9 +60,30 @@ use time::OffsetDateTime;
 /// drop SYNs and stall clients for a second.
 const LISTEN_BACKLOG: u32 = 2048;
 
+/// How [`Emulator::start_with`] starts the server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Options {
+    /// Address to bind; default `127.0.0.1:0` (a free port).
+    pub addr: SocketAddr,
+    /// Serve HTTPS with a certificate for `localhost`, `127.0.0.1` and `::1`, signed by a CA
+    /// generated at start ([`Emulator::ca_certificate_pem`]). Default: plain HTTP.
+    pub tls: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            addr: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+            tls: false,
+        }
+    }
+}
+
 /// A running emulator. Dropping it stops the server.
 pub struct Emulator {
     addr: SocketAddr,
+    /// The PEM of the CA that signed the server certificate, when serving HTTPS.
+    ca_pem: Option<String>,
     shared: Arc<Shared>,
     stop: Option<oneshot::Sender<()>>,
     thread: Option<JoinHandle<()>>,
@@ -69,25 +93,54 @@ impl std::fmt::Debug for Emulator {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Emulator")
             .field("addr", &self.addr)
+            .field("tls", &self.ca_pem.is_some())
             .finish_non_exhaustive()
     }
 }
 
 impl Emulator {
-    /// Starts on `127.0.0.1:0` (a free port).
+    /// Starts on `127.0.0.1:0` (a free port), plain HTTP.
     pub fn start(seed: Seed) -> io::Result<Emulator> {
-        Emulator::start_on(SocketAddr::from((Ipv4Addr::LOCALHOST, 0)), seed)
+        Emulator::start_with(seed, Options::default())
     }
 
-    /// Starts on `addr`; fails on an invalid seed (`InvalidData`) or if the address cannot be
-    /// bound.
+    /// Starts on `addr`, plain HTTP; fails on an invalid seed (`InvalidData`) or if the
+    /// address cannot be bound.
     pub fn start_on(addr: SocketAddr, seed: Seed) -> io::Result<Emulator> {
+        Emulator::start_with(
+            seed,
+            Options {
+                addr,
+                ..Options::default()
+            },
+        )
+    }
+
+    /// Starts as `options` say, e.g. with HTTPS:
+    ///
+    /// ```no_run
+    /// use databricks_account_emulator::{Emulator, Options, Seed};
+    ///
+    /// let emu = Emulator::start_with(Seed::canonical(), Options { tls: true, ..Default::default() })?;
+    /// assert!(emu.url().starts_with("https://127.0.0.1:"));
+    /// let ca = emu.ca_certificate_pem().unwrap_or_default(); // trust this, e.g. via SSL_CERT_FILE
+    /// # Ok::<(), std::io::Error>(())
+    /// ```
+    pub fn start_with(seed: Seed, options: Options) -> io::Result<Emulator> {
         let state = State::from_seed(seed)
             .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, format!("seed: {e}")))?;
-        let shared = Arc::new(Shared::new(state));
+        let tls = if options.tls {
+            Some(tls::generate()?)
+        } else {
+            None
+        };
+        let shared = Arc::new(Shared::new(state, tls.is_some()));
         let app = routes::router(shared.clone());
         let (ready_tx, ready_rx) = mpsc::channel::<io::Result<SocketAddr>>();
         let (stop_tx, stop_rx) = oneshot::channel::<()>();
+        let server_config = tls.as_ref().map(|t| t.config.clone());
+        let bound_shared = shared.clone();
+        let addr = options.addr;
         let thread = std::thread::Builder::new()
             .name("account-emulator".into())
             .spawn(move || {
@@ -104,20 +157,18 @@ impl Emulator {
                     }
                 };
                 rt.block_on(async move {
-                    let listener = match bind(addr) {
-                        Ok(l) => l,
+                    let bound = bind(addr).and_then(|l| l.local_addr().map(|a| (l, a)));
+                    let (listener, local) = match bound {
+                        Ok(b) => b,
                         Err(e) => {
                             let _ = ready_tx.send(Err(e));
                             return;
                         }
                     };
-                    let _ = ready_tx.send(listener.local_addr());
-                    // Small request/response pairs: don't let Nagle add latency.
-                    let listener = listener.tap_io(|tcp| {
-                        let _ = tcp.set_nodelay(true);
-                    });
+                    bound_shared.set_bound(local);
+                    let _ = ready_tx.send(Ok(local));
                     tokio::select! {
-                        _ = axum::serve(listener, app).into_future() => {}
+                        _ = serve(listener, local, server_config, app) => {}
                         _ = stop_rx => {}
                     }
                 });
@@ -131,6 +182,7 @@ impl Emulator {
         match bound {
             Ok(addr) => Ok(Emulator {
                 addr,
+                ca_pem: tls.map(|t| t.ca_pem),
                 shared,
                 stop: Some(stop_tx),
                 thread: Some(thread),
@@ -142,15 +194,22 @@ impl Emulator {
         }
     }
 
-    /// Base URL, e.g. `http://127.0.0.1:41234` (no trailing slash). An unspecified bind
-    /// address (`0.0.0.0`) is reported as loopback, which is what a local client can reach.
+    /// Base URL, e.g. `http://127.0.0.1:41234` or, with TLS, `https://127.0.0.1:41234` (no
+    /// trailing slash). An unspecified bind address (`0.0.0.0`) is reported as loopback, which
+    /// is what a local client can reach.
     pub fn url(&self) -> String {
-        let ip = match self.addr.ip() {
-            IpAddr::V4(ip) if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
-            IpAddr::V6(ip) if ip.is_unspecified() => IpAddr::V6(Ipv6Addr::LOCALHOST),
-            ip => ip,
+        let scheme = if self.ca_pem.is_some() {
+            "https"
+        } else {
+            "http"
         };
-        format!("http://{}", SocketAddr::new(ip, self.addr.port()))
+        format!("{scheme}://{}", routes::loopback_if_unspecified(self.addr))
+    }
+
+    /// With TLS: the PEM of the CA certificate that signed the server certificate (generated
+    /// at start, different every time). Clients trust it, e.g. with `SSL_CERT_FILE`.
+    pub fn ca_certificate_pem(&self) -> Option<&str> {
+        self.ca_pem.as_deref()
     }
 
     /// The bound socket address.
@@ -204,6 +263,17 @@ impl Emulator {
 
     pub fn reset_calls(&self) {
         self.shared.lock().calls = CallCounts::default();
+    }
+
+    /// The request log, oldest first: one record per API request (admin requests are not
+    /// logged), at most `Settings::request_log_limit` of the newest. No secrets or tokens.
+    pub fn requests(&self) -> Vec<RequestRecord> {
+        self.shared.lock().requests()
+    }
+
+    /// Empties the request log.
+    pub fn clear_requests(&self) {
+        self.shared.lock().clear_requests();
     }
 
     /// Scripts a fault; returns its id. Rules are tried in the order they were added.
@@ -395,6 +465,28 @@ impl Emulator {
 impl Drop for Emulator {
     fn drop(&mut self) {
         self.stop_server();
+    }
+}
+
+/// Serves `app` until the runtime stops, over TLS when a server configuration is given.
+async fn serve(
+    listener: TcpListener,
+    local: SocketAddr,
+    tls: Option<Arc<rustls::ServerConfig>>,
+    app: Router,
+) {
+    let result = match tls {
+        None => {
+            // Small request/response pairs: don't let Nagle add latency.
+            let listener = listener.tap_io(|tcp| {
+                let _ = tcp.set_nodelay(true);
+            });
+            axum::serve(listener, app).await
+        }
+        Some(config) => axum::serve(tls::TlsListener::new(listener, local, config), app).await,
+    };
+    if let Err(e) = result {
+        tracing::error!(error = %e, "the emulator stopped serving");
     }
 }
 

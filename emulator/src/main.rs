@@ -1,34 +1,45 @@
-//! `databricks-account-emulator [--seed FILE] [--port N] [--host ADDR] [--quiet]`
+//! `databricks-account-emulator [--seed FILE] [--port N] [--host ADDR] [--tls [--tls-ca-file
+//! PATH]] [--quiet]`
 //!
 //! Prints its base URL as the first line on stdout, logs to stderr, and runs until SIGINT or
 //! SIGTERM.
 
 use std::io::Write;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use databricks_account_emulator::{Emulator, Seed};
+use databricks_account_emulator::{Emulator, Options, Seed};
 
 const USAGE: &str = "\
-usage: databricks-account-emulator [--seed FILE] [--port N] [--host ADDR] [--quiet]
+usage: databricks-account-emulator [--seed FILE] [--port N] [--host ADDR]
+                                   [--tls [--tls-ca-file PATH]] [--quiet]
 
-A local stand-in for the Databricks account API (OAuth M2M token endpoint, account SCIM
-service principals, service-principal OAuth secrets) plus an admin API under /_emulator/.
+A local stand-in for the Databricks account API (discovery, OAuth M2M token endpoint, account
+SCIM service principals, service-principal OAuth secrets) plus an admin API under /_emulator/.
 
-  --seed FILE   JSON seed (accounts, service principals, secrets, settings); default: empty
-  --port N      port to listen on; default 0 (a free port)
-  --host ADDR   address to bind; default 127.0.0.1
-  --quiet       log only warnings (default: one line per request)
-  --help        this text
-  --version     the version
+  --seed FILE          JSON seed (accounts, service principals, secrets, settings); default: empty
+  --port N             port to listen on; default 0 (a free port)
+  --host ADDR          address to bind; default 127.0.0.1
+  --tls                serve HTTPS with a certificate for localhost, 127.0.0.1 and ::1, signed
+                       by a CA generated at start
+  --tls-ca-file PATH   where --tls writes that CA certificate (PEM; trust it, e.g. with
+                       SSL_CERT_FILE=PATH); default: a file in the temp directory, removed at
+                       exit; its path is logged to stderr
+  --quiet              log only warnings (default: one line per request)
+  --help               this text
+  --version            the version
 
-The first line on stdout is the base URL, e.g. http://127.0.0.1:41234";
+The first line on stdout is the base URL, e.g. http://127.0.0.1:41234 (https:// with --tls);
+with --tls the CA file is written before that line is printed.";
 
 struct Args {
     seed: Option<String>,
     port: u16,
     host: IpAddr,
     quiet: bool,
+    tls: bool,
+    tls_ca_file: Option<PathBuf>,
 }
 
 enum Parsed {
@@ -42,6 +53,8 @@ fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Parsed, String> {
         port: 0,
         host: IpAddr::V4(Ipv4Addr::LOCALHOST),
         quiet: false,
+        tls: false,
+        tls_ca_file: None,
     };
     while let Some(arg) = it.next() {
         // Accept both `--flag value` and `--flag=value`.
@@ -68,6 +81,8 @@ fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Parsed, String> {
                     .map_err(|_| format!("invalid host address {v:?}"))?;
             }
             "--quiet" | "-q" => args.quiet = true,
+            "--tls" => args.tls = true,
+            "--tls-ca-file" => args.tls_ca_file = Some(PathBuf::from(value("--tls-ca-file")?)),
             "--help" | "-h" => return Ok(Parsed::Exit(USAGE.to_owned())),
             "--version" | "-V" => {
                 return Ok(Parsed::Exit(format!(
@@ -78,7 +93,45 @@ fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Parsed, String> {
             other => return Err(format!("unknown argument {other:?}\n\n{USAGE}")),
         }
     }
+    if args.tls_ca_file.is_some() && !args.tls {
+        return Err("--tls-ca-file needs --tls".to_owned());
+    }
     Ok(Parsed::Run(args))
+}
+
+/// The CA file of `--tls`: removed at exit when the emulator chose its path.
+struct CaFile {
+    path: PathBuf,
+    remove_on_exit: bool,
+}
+
+impl CaFile {
+    fn write(requested: Option<&Path>, pem: &str) -> std::io::Result<CaFile> {
+        let (path, remove_on_exit) = match requested {
+            Some(p) => (p.to_path_buf(), false),
+            None => (
+                std::env::temp_dir().join(format!(
+                    "databricks-account-emulator-{}-ca.pem",
+                    std::process::id()
+                )),
+                true,
+            ),
+        };
+        std::fs::write(&path, pem)
+            .map_err(|e| std::io::Error::new(e.kind(), format!("{}: {e}", path.display())))?;
+        Ok(CaFile {
+            path,
+            remove_on_exit,
+        })
+    }
+}
+
+impl Drop for CaFile {
+    fn drop(&mut self) {
+        if self.remove_on_exit {
+            let _ = std::fs::remove_file(&self.path);
+        }
+    }
 }
 
 fn main() -> ExitCode {
@@ -120,12 +173,33 @@ fn main() -> ExitCode {
         .map(|a| a.service_principals.len())
         .sum();
     let accounts = seed.accounts.len();
-    let emu = match Emulator::start_on(SocketAddr::new(args.host, args.port), seed) {
+    let options = Options {
+        addr: SocketAddr::new(args.host, args.port),
+        tls: args.tls,
+    };
+    let emu = match Emulator::start_with(seed, options) {
         Ok(e) => e,
         Err(e) => {
             eprintln!("databricks-account-emulator: {e}");
             return ExitCode::FAILURE;
         }
+    };
+    // Written before the URL line, so a script that has read the URL can trust the file.
+    let _ca_file = match emu.ca_certificate_pem() {
+        None => None,
+        Some(pem) => match CaFile::write(args.tls_ca_file.as_deref(), pem) {
+            Ok(f) => {
+                eprintln!(
+                    "databricks-account-emulator: CA certificate: {}",
+                    f.path.display()
+                );
+                Some(f)
+            }
+            Err(e) => {
+                eprintln!("databricks-account-emulator: cannot write the CA certificate: {e}");
+                return ExitCode::FAILURE;
+            }
+        },
     };
     // The URL line is the contract with scripts: print it first and flush at once.
     let mut out = std::io::stdout().lock();
@@ -193,5 +267,23 @@ mod tests {
         assert!(parse(&["--seed"]).is_err());
         assert!(parse(&["--bogus"]).is_err());
         assert!(matches!(parse(&["--help"]), Ok(Parsed::Exit(_))));
+    }
+
+    #[test]
+    fn tls_flags() {
+        let Ok(Parsed::Run(a)) = parse(&["--tls", "--tls-ca-file=/tmp/ca.pem"]) else {
+            panic!("expected run");
+        };
+        assert!(a.tls);
+        assert_eq!(a.tls_ca_file, Some(PathBuf::from("/tmp/ca.pem")));
+        let Ok(Parsed::Run(a)) = parse(&[]) else {
+            panic!("expected run");
+        };
+        assert!(!a.tls && a.tls_ca_file.is_none());
+        assert!(
+            parse(&["--tls-ca-file", "/tmp/ca.pem"]).is_err(),
+            "needs --tls"
+        );
+        assert!(parse(&["--tls", "--tls-ca-file"]).is_err());
     }
 }

@@ -81,7 +81,12 @@ pub struct Settings {
     /// Random 429/503 answers for load tests.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub random_faults: Option<RandomFaults>,
+    /// The request log keeps at most this many records, the newest (0 = no log). Default 10,000.
+    pub request_log_limit: usize,
 }
+
+/// Enough for a long acceptance run; a record is a few hundred bytes.
+pub const DEFAULT_REQUEST_LOG_LIMIT: usize = 10_000;
 
 impl Default for Settings {
     fn default() -> Self {
@@ -92,6 +97,7 @@ impl Default for Settings {
             max_secrets_per_service_principal: 5,
             latency: None,
             random_faults: None,
+            request_log_limit: DEFAULT_REQUEST_LOG_LIMIT,
         }
     }
 }

@@ -12,6 +12,7 @@ use time::OffsetDateTime;
 
 use crate::faults::{Fault, FaultRule, RandomFaults};
 use crate::ids;
+use crate::reqlog::{RequestLog, RequestRecord};
 use crate::seed::{self, Account, Secret, Seed, ServicePrincipal, Settings};
 use crate::timefmt;
 
@@ -54,7 +55,17 @@ pub struct CallCounts {
     pub secrets_create: u64,
     /// `DELETE …/servicePrincipals/{id}/credentials/secrets/{secret_id}`
     pub secrets_delete: u64,
-    /// Anything else outside `/_emulator/` (unknown paths, `/.well-known/…`, `/login`).
+    /// `POST …/scim/v2/ServicePrincipals`
+    pub scim_create: u64,
+    /// `PUT …/scim/v2/ServicePrincipals/{id}`
+    pub scim_replace: u64,
+    /// `PATCH …/scim/v2/ServicePrincipals/{id}`
+    pub scim_patch: u64,
+    /// `DELETE …/scim/v2/ServicePrincipals/{id}`
+    pub scim_delete: u64,
+    /// `GET /.well-known/databricks-config` and the OIDC discovery documents of an account.
+    pub discovery: u64,
+    /// Anything else outside `/_emulator/` (unknown paths and methods, `/login`).
     pub other: u64,
 }
 
@@ -66,6 +77,11 @@ impl CallCounts {
             + self.secrets_list
             + self.secrets_create
             + self.secrets_delete
+            + self.scim_create
+            + self.scim_replace
+            + self.scim_patch
+            + self.scim_delete
+            + self.discovery
             + self.other
     }
 }
@@ -150,6 +166,7 @@ pub(crate) struct State {
     faults: Vec<InjectedFault>,
     next_fault_id: u64,
     pub calls: CallCounts,
+    requests: RequestLog,
     pub rng: StdRng,
     fault_rng: StdRng,
 }
@@ -180,6 +197,7 @@ impl State {
             faults: Vec::new(),
             next_fault_id: 1,
             calls: CallCounts::default(),
+            requests: RequestLog::default(),
             rng: rand::make_rng(),
             fault_rng: StdRng::seed_from_u64(fault_seed),
         };
@@ -216,6 +234,7 @@ impl State {
             rf.validate().map_err(AdminError::Invalid)?;
             self.fault_rng = StdRng::seed_from_u64(rf.seed);
         }
+        self.requests.truncate(settings.request_log_limit);
         self.settings = settings;
         Ok(())
     }
@@ -406,6 +425,32 @@ impl State {
         Ok(sp.clone())
     }
 
+    /// Replaces a principal (same id) with `sp`, e.g. after a SCIM PUT or PATCH was applied to a
+    /// copy; the application id must stay unique in the account.
+    pub fn store_service_principal(
+        &mut self,
+        account_id: &str,
+        sp: ServicePrincipal,
+    ) -> Result<(), AdminError> {
+        let account = self.account_mut(account_id)?;
+        if let Some(other) = account
+            .service_principals
+            .values()
+            .find(|o| o.id != sp.id && o.application_id.eq_ignore_ascii_case(&sp.application_id))
+        {
+            return Err(AdminError::Conflict(format!(
+                "application id {} is already used by service principal {}",
+                sp.application_id, other.id
+            )));
+        }
+        let slot = account
+            .service_principals
+            .get_mut(&sp.id)
+            .ok_or_else(|| sp_not_found(account_id, &sp.id))?;
+        *slot = sp;
+        Ok(())
+    }
+
     pub fn delete_service_principal(
         &mut self,
         account_id: &str,
@@ -586,6 +631,20 @@ impl State {
     /// Makes every issued token expired (clients must fetch a new one).
     pub fn expire_tokens(&mut self) {
         self.tokens.clear();
+    }
+
+    // ---- request log -----------------------------------------------------------------------
+
+    pub fn record_request(&mut self, record: RequestRecord) {
+        self.requests.push(record, self.settings.request_log_limit);
+    }
+
+    pub fn requests(&self) -> Vec<RequestRecord> {
+        self.requests.list()
+    }
+
+    pub fn clear_requests(&mut self) {
+        self.requests.clear();
     }
 
     // ---- faults, latency, calls ------------------------------------------------------------

@@ -65,7 +65,8 @@ async fn calls_are_counted_per_endpoint_and_reset() {
     assert_eq!(
         body,
         json!({"token": 1, "scim_get": 2, "scim_list": 0, "secrets_list": 2, "secrets_create": 0,
-               "secrets_delete": 0, "other": 0})
+               "secrets_delete": 0, "scim_create": 0, "scim_replace": 0, "scim_patch": 0,
+               "scim_delete": 0, "discovery": 0, "other": 0})
     );
     assert_eq!(ctx.emu.calls().total(), 5);
     let (status, body) = ctx.admin_call(Method::DELETE, "/calls", None).await;
@@ -328,7 +329,8 @@ async fn settings_get_patch_and_put() {
     assert_eq!(
         body,
         json!({"token_ttl_seconds": 3600, "list_omits_expired_secrets": true,
-               "scim_get_omits_roles": false, "max_secrets_per_service_principal": 5})
+               "scim_get_omits_roles": false, "max_secrets_per_service_principal": 5,
+               "request_log_limit": 10000})
     );
     let (status, body) = ctx
         .admin_call(

@@ -108,6 +108,7 @@ fn binary_rejects_bad_arguments_and_bad_seeds() {
         &["--port", "x"][..],
         &["--frobnicate"][..],
         &["--seed", "/nonexistent/seed.json"][..],
+        &["--tls-ca-file", "/tmp/x.pem"][..],
     ] {
         let out = Command::new(BIN).args(args).output().unwrap();
         assert_eq!(out.status.code(), Some(2), "{args:?}");
@@ -117,4 +118,78 @@ fn binary_rejects_bad_arguments_and_bad_seeds() {
     let out = Command::new(BIN).arg("--help").output().unwrap();
     assert!(out.status.success());
     assert!(String::from_utf8_lossy(&out.stdout).contains("--seed"));
+}
+
+#[tokio::test]
+async fn binary_with_tls_writes_its_ca_before_printing_an_https_url() {
+    let dir = std::env::temp_dir().join(format!("emulator-binary-tls-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let ca_file = dir.join("ca.pem");
+    let (mut running, line) = spawn(&["--tls", "--tls-ca-file", ca_file.to_str().unwrap()]);
+    let url = line.trim_end().to_owned();
+    assert!(url.starts_with("https://127.0.0.1:"), "{line:?}");
+    let pem = std::fs::read(&ca_file).expect("the CA file exists once the URL is printed");
+    let http = reqwest::Client::builder()
+        .tls_certs_only([reqwest::Certificate::from_pem(&pem).unwrap()])
+        .build()
+        .unwrap();
+    let resp = http
+        .get(format!("{url}/.well-known/databricks-config"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    let meta: serde_json::Value = resp.json().await.unwrap();
+    assert!(
+        meta["oidc_endpoint"].as_str().unwrap().starts_with(&url),
+        "{meta}"
+    );
+
+    running.0.kill().unwrap();
+    running.0.wait().unwrap();
+    let mut log = String::new();
+    std::io::Read::read_to_string(running.0.stderr.as_mut().unwrap(), &mut log).unwrap();
+    assert!(
+        log.contains(&format!("CA certificate: {}", ca_file.display())),
+        "{log}"
+    );
+    assert!(ca_file.exists(), "a file the user named is left in place");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn binary_with_tls_and_no_ca_file_names_a_temp_file_and_removes_it_at_exit() {
+    let mut child = Command::new(BIN)
+        .args(["--tls", "--quiet"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    assert!(line.starts_with("https://127.0.0.1:"), "{line:?}");
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut err_line = String::new();
+    stderr.read_line(&mut err_line).unwrap();
+    let path = err_line
+        .trim_end()
+        .strip_prefix("databricks-account-emulator: CA certificate: ")
+        .unwrap_or_else(|| panic!("{err_line:?}"))
+        .to_owned();
+    assert!(
+        std::path::Path::new(&path).starts_with(std::env::temp_dir()),
+        "{path}"
+    );
+    let pem = std::fs::read_to_string(&path).unwrap();
+    assert!(pem.starts_with("-----BEGIN CERTIFICATE-----"));
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let exit = wait_exit(&mut child, Duration::from_secs(10)).expect("exits after SIGTERM");
+    assert!(exit.success(), "{exit:?}");
+    assert!(!std::path::Path::new(&path).exists(), "{path} was removed");
 }

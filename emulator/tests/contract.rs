@@ -1171,19 +1171,6 @@ async fn t24_principal_can_delete_its_own_secret_then_its_token_still_works_unti
 // ---- other paths -----------------------------------------------------------------------------
 
 #[tokio::test]
-async fn well_known_databricks_config_is_404() {
-    let ctx = start();
-    let resp = ctx
-        .http
-        .get(format!("{}/.well-known/databricks-config", ctx.base))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 404);
-    assert_eq!(ctx.emu.calls().other, 1);
-}
-
-#[tokio::test]
 async fn unknown_path_or_method_is_404_endpoint_not_found() {
     let ctx = start();
     let token = ctx.admin_token().await;

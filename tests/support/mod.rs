@@ -4,4 +4,5 @@
 pub mod connection;
 pub mod process;
 pub mod robust;
+pub mod sdk;
 pub mod terraform;

@@ -35,6 +35,7 @@ pub(crate) fn router() -> Router<Arc<Shared>> {
         )
         .route("/calls", get(calls_get).delete(calls_reset))
         .route("/calls/reset", post(calls_reset))
+        .route("/requests", get(requests_get).delete(requests_clear))
         .route(
             "/faults",
             get(faults_get).post(faults_add).delete(faults_clear),
@@ -169,6 +170,16 @@ async fn calls_reset(AxumState(sh): St) -> Response {
     let mut st = sh.lock();
     st.calls = Default::default();
     Json(st.calls).into_response()
+}
+
+/// The request log, oldest first.
+async fn requests_get(AxumState(sh): St) -> Response {
+    Json(sh.lock().requests()).into_response()
+}
+
+async fn requests_clear(AxumState(sh): St) -> Response {
+    sh.lock().clear_requests();
+    Json(serde_json::json!({})).into_response()
 }
 
 async fn faults_get(AxumState(sh): St) -> Response {

@@ -7,12 +7,14 @@
 
 mod admin;
 mod auth;
+mod discovery;
 mod scim;
 mod secrets;
 mod token;
 
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use std::time::Duration;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
+use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::body::{Body, Bytes};
@@ -22,7 +24,11 @@ use axum::response::Response;
 
 use crate::errors;
 use crate::faults::{self, Fault};
+use crate::reqlog::Pending;
 use crate::state::{CallCounts, State};
+
+pub(crate) use auth::basic_credentials;
+pub(crate) use discovery::loopback_if_unspecified;
 
 /// Largest request body read (token form or secret-create JSON).
 const MAX_BODY_BYTES: usize = 1 << 20;
@@ -30,13 +36,28 @@ const MAX_BODY_BYTES: usize = 1 << 20;
 /// State shared by the server and the in-process [`crate::Emulator`] handle.
 pub(crate) struct Shared {
     state: Mutex<State>,
+    /// `http` or `https`, for the URLs of the discovery documents.
+    scheme: &'static str,
+    /// Set once the listener is bound: the host of those URLs when a request has no `Host`.
+    bound: OnceLock<SocketAddr>,
 }
 
 impl Shared {
-    pub fn new(state: State) -> Self {
+    pub fn new(state: State, tls: bool) -> Self {
         Shared {
             state: Mutex::new(state),
+            scheme: if tls { "https" } else { "http" },
+            bound: OnceLock::new(),
         }
+    }
+
+    pub fn set_bound(&self, addr: SocketAddr) {
+        let _ = self.bound.set(addr);
+    }
+
+    /// `{scheme}://{host}` as the client addressed the emulator.
+    fn base_url(&self, headers: &axum::http::HeaderMap) -> String {
+        discovery::base_url(self.scheme, headers, self.bound.get().copied())
     }
 
     /// A panic while holding the lock cannot leave the state half-updated in a way that
@@ -79,6 +100,27 @@ pub(crate) enum Endpoint {
         sp_id: String,
         secret_id: String,
     },
+    ScimCreate {
+        account_id: String,
+    },
+    ScimReplace {
+        account_id: String,
+        sp_id: String,
+    },
+    ScimPatch {
+        account_id: String,
+        sp_id: String,
+    },
+    ScimDelete {
+        account_id: String,
+        sp_id: String,
+    },
+    /// `GET /.well-known/databricks-config`
+    HostMetadata,
+    /// The OAuth / OIDC discovery document of an account.
+    OidcDiscovery {
+        account_id: String,
+    },
     /// Where the login redirect fault points; never faulted itself.
     Login,
     Other,
@@ -97,7 +139,7 @@ impl Endpoint {
                 account_id: (*acc).to_owned(),
             },
             (
-                Method::GET,
+                m,
                 [
                     "api",
                     "2.0",
@@ -108,12 +150,18 @@ impl Endpoint {
                     "ServicePrincipals",
                     id,
                 ],
-            ) => Endpoint::ScimGet {
-                account_id: (*acc).to_owned(),
-                sp_id: (*id).to_owned(),
-            },
+            ) => {
+                let (account_id, sp_id) = ((*acc).to_owned(), (*id).to_owned());
+                match m {
+                    Method::GET => Endpoint::ScimGet { account_id, sp_id },
+                    Method::PUT => Endpoint::ScimReplace { account_id, sp_id },
+                    Method::PATCH => Endpoint::ScimPatch { account_id, sp_id },
+                    Method::DELETE => Endpoint::ScimDelete { account_id, sp_id },
+                    _ => Endpoint::Other,
+                }
+            }
             (
-                Method::GET,
+                m @ (Method::GET | Method::POST),
                 [
                     "api",
                     "2.0",
@@ -123,7 +171,26 @@ impl Endpoint {
                     "v2",
                     "ServicePrincipals",
                 ],
-            ) => Endpoint::ScimList {
+            ) => {
+                let account_id = (*acc).to_owned();
+                if m == Method::GET {
+                    Endpoint::ScimList { account_id }
+                } else {
+                    Endpoint::ScimCreate { account_id }
+                }
+            }
+            (Method::GET, [".well-known", "databricks-config"]) => Endpoint::HostMetadata,
+            (
+                Method::GET,
+                [
+                    "oidc",
+                    "accounts",
+                    acc,
+                    ".well-known",
+                    "oauth-authorization-server" | "openid-configuration",
+                ],
+            )
+            | (Method::GET, ["oidc", "accounts", acc]) => Endpoint::OidcDiscovery {
                 account_id: (*acc).to_owned(),
             },
             (
@@ -177,16 +244,28 @@ impl Endpoint {
             Endpoint::SecretsList { .. } => &mut calls.secrets_list,
             Endpoint::SecretsCreate { .. } => &mut calls.secrets_create,
             Endpoint::SecretsDelete { .. } => &mut calls.secrets_delete,
+            Endpoint::ScimCreate { .. } => &mut calls.scim_create,
+            Endpoint::ScimReplace { .. } => &mut calls.scim_replace,
+            Endpoint::ScimPatch { .. } => &mut calls.scim_patch,
+            Endpoint::ScimDelete { .. } => &mut calls.scim_delete,
+            Endpoint::HostMetadata | Endpoint::OidcDiscovery { .. } => &mut calls.discovery,
             Endpoint::Login | Endpoint::Other => &mut calls.other,
         };
         *c += 1;
     }
 }
 
-/// Every request outside `/_emulator/`: count it, apply latency and faults, then answer.
+/// Every request outside `/_emulator/`: count it, apply latency and faults, answer, and log it.
 async fn api(AxumState(shared): AxumState<Arc<Shared>>, req: Request) -> Response {
+    let started = Instant::now();
     let (parts, body) = req.into_parts();
     let path = parts.uri.path().to_owned();
+    let pending = Pending::new(
+        parts.method.as_str(),
+        &path,
+        parts.uri.query(),
+        &parts.headers,
+    );
     let endpoint = Endpoint::classify(&parts.method, &path);
     let (fault, latency) = {
         let mut st = shared.lock();
@@ -201,6 +280,7 @@ async fn api(AxumState(shared): AxumState<Arc<Shared>>, req: Request) -> Respons
         tokio::time::sleep(latency).await;
     }
     let fault_kind = fault.as_ref().map_or("-", Fault::kind);
+    let dropped = matches!(fault, Some(Fault::DropConnection));
     let resp = match fault {
         None => answer(&shared, endpoint, &parts, body).await,
         Some(Fault::Delay { ms }) => {
@@ -216,13 +296,18 @@ async fn api(AxumState(shared): AxumState<Arc<Shared>>, req: Request) -> Respons
             faults::respond(&f, pq)
         }
     };
+    let status = if dropped { 0 } else { resp.status().as_u16() };
     tracing::info!(
         method = %parts.method,
         path = %path,
-        status = resp.status().as_u16(),
+        status,
         fault = fault_kind,
         "request"
     );
+    let latency_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+    shared
+        .lock()
+        .record_request(pending.finish(status, latency_ms));
     resp
 }
 
@@ -240,6 +325,26 @@ async fn answer(shared: &Shared, endpoint: Endpoint, parts: &Parts, body: Body) 
         Endpoint::ScimList { account_id } => {
             scim::list(&shared.lock(), &account_id, headers, query)
         }
+        Endpoint::ScimCreate { account_id } => match read_body(body).await {
+            Ok(bytes) => scim::create(&mut shared.lock(), &account_id, headers, &bytes),
+            Err(resp) => resp,
+        },
+        Endpoint::ScimReplace { account_id, sp_id } => match read_body(body).await {
+            Ok(bytes) => scim::replace(&mut shared.lock(), &account_id, &sp_id, headers, &bytes),
+            Err(resp) => resp,
+        },
+        Endpoint::ScimPatch { account_id, sp_id } => match read_body(body).await {
+            Ok(bytes) => scim::patch(&mut shared.lock(), &account_id, &sp_id, headers, &bytes),
+            Err(resp) => resp,
+        },
+        Endpoint::ScimDelete { account_id, sp_id } => {
+            scim::delete(&mut shared.lock(), &account_id, &sp_id, headers)
+        }
+        Endpoint::HostMetadata => discovery::host_metadata(&shared.base_url(headers)),
+        Endpoint::OidcDiscovery { account_id } => {
+            let base = shared.base_url(headers);
+            discovery::authorization_server(&shared.lock(), &base, &account_id)
+        }
         Endpoint::SecretsList { account_id, sp_id } => {
             secrets::list(&shared.lock(), &account_id, &sp_id, headers, query)
         }
@@ -253,7 +358,6 @@ async fn answer(shared: &Shared, endpoint: Endpoint, parts: &Parts, body: Body) 
             secret_id,
         } => secrets::delete(&mut shared.lock(), &account_id, &sp_id, &secret_id, headers),
         Endpoint::Login => faults::login_page(),
-        // Includes `/.well-known/databricks-config`: the SDKs fall back to host patterns on 404.
         Endpoint::Other => errors::no_api(parts.method.as_str(), parts.uri.path()),
     }
 }

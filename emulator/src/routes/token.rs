@@ -3,10 +3,10 @@
 use axum::Json;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use base64::Engine;
 use serde::Serialize;
 
-use super::{parse_form, percent_decode};
+use super::auth::basic_credentials;
+use super::parse_form;
 use crate::errors;
 use crate::ids;
 use crate::state::State;
@@ -129,22 +129,4 @@ fn invalid_client(st: &mut State) -> Response {
         "Client authentication failed",
         Some(error_id),
     )
-}
-
-/// `Authorization: Basic base64(urlencode(id) ":" urlencode(secret))` (RFC 6749 §2.3.1). Both
-/// parts are percent-decoded, which is harmless for clients that do not encode them.
-fn basic_credentials(headers: &HeaderMap) -> Option<(String, String)> {
-    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
-    let (scheme, encoded) = value.trim().split_once(' ')?;
-    if !scheme.eq_ignore_ascii_case("basic") {
-        return None;
-    }
-    let encoded = encoded.trim();
-    let raw = base64::engine::general_purpose::STANDARD
-        .decode(encoded)
-        .or_else(|_| base64::engine::general_purpose::STANDARD_NO_PAD.decode(encoded))
-        .ok()?;
-    let text = String::from_utf8(raw).ok()?;
-    let (id, secret) = text.split_once(':')?;
-    Some((percent_decode(id, true), percent_decode(secret, true)))
 }

@@ -36,6 +36,29 @@ impl Ctx {
         )
     }
 
+    /// `…/scim/v2/ServicePrincipals`: POST creates, GET lists.
+    pub fn scim_collection(&self, account: &str) -> String {
+        format!(
+            "{}/api/2.0/accounts/{account}/scim/v2/ServicePrincipals",
+            self.base
+        )
+    }
+
+    /// A SCIM write (`POST`, `PUT`, `PATCH`, `DELETE`) with a bearer token and a JSON body.
+    pub async fn scim_write(
+        &self,
+        method: reqwest::Method,
+        url: &str,
+        token: &str,
+        body: Option<Value>,
+    ) -> reqwest::Response {
+        let mut req = self.http.request(method, url).bearer_auth(token);
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        req.send().await.unwrap()
+    }
+
     pub fn secrets_url(&self, account: &str, sp: &str) -> String {
         format!(
             "{}/api/2.0/accounts/{account}/servicePrincipals/{sp}/credentials/secrets",
