@@ -41,14 +41,22 @@ fn rotation_case(death: Death, management: bool, revoke: bool) {
         Fixture::new()
     };
     let old = Connection::canonical()
-        .arg("revoke_secret_on_destroy", if revoke { "true" } else { "false" })
+        .arg(
+            "revoke_secret_on_destroy",
+            if revoke { "true" } else { "false" },
+        )
         .create_before_destroy();
     fx.configure(&[("c", &old)], "");
     fx.work.apply_clean();
 
     kill(&fx, death);
     let drift = fx.work.plan_refresh_only();
-    assert_eq!(drift.code, 2, "the dead secret is drift:\n{}", drift.combined());
+    assert_eq!(
+        drift.code,
+        2,
+        "the dead secret is drift:\n{}",
+        drift.combined()
+    );
 
     // Rotate: a new secret in the console, its ID and value in the configuration.
     let new = add_secret(&fx.emu, SP);
@@ -64,7 +72,10 @@ fn rotation_case(death: Death, management: bool, revoke: bool) {
     assert_eq!(c["secret_id"], new.id.as_str());
     assert_eq!(c["status"], "verified");
     fx.work.assert_no_changes();
-    assert!(fx.secret(SP, &new.id).is_some(), "the new secret is untouched");
+    assert!(
+        fx.secret(SP, &new.id).is_some(),
+        "the new secret is untouched"
+    );
 
     let old_left = fx.secret(SP, SEC).is_some();
     match (death, management, revoke) {
@@ -178,7 +189,9 @@ fn an_expired_secret_on_record_is_named_as_expired_when_destroyed() {
     // Expires two seconds after it is recorded: the destroy after that finds it refused and
     // its recorded expiry passed.
     let at = support::connection::from_now(2);
-    fx.emu.set_secret_expire_time(ACC, SP, SEC, Some(at)).unwrap();
+    fx.emu
+        .set_secret_expire_time(ACC, SP, SEC, Some(at))
+        .unwrap();
     fx.configure(
         &[(
             "c",
@@ -224,7 +237,10 @@ fn dropping_revoke_on_destroy_applies_with_a_dead_secret() {
     let c = fx.work.instance(C);
     assert_eq!(c["revoke_secret_on_destroy"], false);
     assert_eq!(c["expiry_warning_days"], 10);
-    assert_eq!(c["status"], "credentials_rejected", "the refresh saw the drift");
+    assert_eq!(
+        c["status"], "credentials_rejected",
+        "the refresh saw the drift"
+    );
     // Only the refresh talked to Databricks (token refused); the update itself did not.
     assert_eq!(fx.emu.calls().token, 1);
 }

@@ -35,7 +35,7 @@ fn sdk_provisioned_principal_is_verified_then_its_sdk_deleted_secret_is_drift() 
         secret: SecretArg::Literal(field("secret")),
         service_principal_id: sp_id.clone(),
         secret_id: secret_id.clone(),
-        extra: Vec::new(),
+        ..Connection::canonical()
     };
     fx.configure(&[("c", &conn)], "");
 
