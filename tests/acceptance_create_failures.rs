@@ -32,14 +32,31 @@ const NOT_RECORDED: &str = "The connection was not recorded.";
 #[test]
 fn create_with_a_wrong_secret_fails_at_client_id_and_records_nothing() {
     let fx = Fixture::new();
+    let literal = "dosewrongwrongwrongwrongwrongwrong00";
     let conn = Connection {
-        secret: support::connection::SecretArg::Literal(
-            "dosewrongwrongwrongwrongwrongwrong00".into(),
-        ),
+        secret: support::connection::SecretArg::Literal(literal.into()),
         ..Connection::canonical()
     };
     fx.configure(&[("c", &conn)], "");
+    // The secret written in the configuration never reaches the screen (or a CI log):
+    // neither the human output of validate, plan and apply nor the JSON one.
+    for args in [
+        &["validate", "-no-color"][..],
+        &["plan", "-no-color"],
+        &["apply", "-auto-approve", "-no-color"],
+        &["plan", "-refresh-only", "-no-color"],
+    ] {
+        let out = fx.work.run(args);
+        assert!(
+            !out.combined().contains(literal),
+            "`terraform {}` shows the secret:\n{}",
+            args.join(" "),
+            out.combined()
+        );
+    }
+    fx.emu.reset_calls();
     let out = create_fails(&fx, &[REFUSED]);
+    assert!(!out.combined().contains(literal), "{}", out.combined());
     let d = diagnostic(&out, "error", REFUSED);
     // Not at `client_secret`: Terraform prints the line a diagnostic points at, and here that
     // line holds the secret.

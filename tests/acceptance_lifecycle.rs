@@ -366,3 +366,49 @@ fn a_secret_expiring_inside_the_window_warns_in_plans_with_the_window_being_plan
         assert!(!out.stdout.contains("expires soon"), "{}", out.combined());
     }
 }
+
+#[test]
+fn a_refresh_with_the_connections_own_secret_costs_two_calls() {
+    let fx = Fixture::new();
+    fx.configure(&[("c", &Connection::canonical())], "");
+    fx.work.apply_clean();
+    fx.emu.reset_calls();
+    let refresh = fx.work.plan_refresh_only();
+    assert_eq!(refresh.code, 0, "{}", refresh.combined());
+    let calls = fx.emu.calls();
+    // The token exchange proves the secret exists, is active and has not expired, and its
+    // expiry is on record: token + SCIM read, no secret list.
+    assert_eq!(
+        (calls.token, calls.scim_get, calls.secrets_list),
+        (1, 1, 0),
+        "{calls:?}"
+    );
+}
+
+#[test]
+fn every_call_carries_a_user_agent_in_the_databricks_convention() {
+    let fx = Fixture::new();
+    fx.configure(&[("c", &Connection::canonical())], "");
+    fx.work.apply_clean();
+    let version = std::process::Command::new(support::terraform::terraform_binary())
+        .args(["version", "-json"])
+        .output()
+        .unwrap();
+    let version: serde_json::Value = serde_json::from_slice(&version.stdout).unwrap();
+    let terraform = version["terraform_version"].as_str().unwrap();
+    let requests = fx.emu.requests();
+    assert!(!requests.is_empty());
+    for r in &requests {
+        let ua = r.user_agent.as_deref().unwrap_or_default();
+        let pairs: Vec<&str> = ua.split(' ').collect();
+        let expected = [
+            format!("terraform-provider-databricks/{}", env!("CARGO_PKG_VERSION")),
+            format!("databricks-account-client/{}", env!("CARGO_PKG_VERSION")),
+            format!("os/{}", std::env::consts::OS),
+            format!("terraform/{terraform}"),
+            "resource/workflow_connection".to_string(),
+            "auth/oauth-m2m".to_string(),
+        ];
+        assert_eq!(pairs, expected, "{} {}: {ua}", r.method, r.path);
+    }
+}
