@@ -123,6 +123,10 @@ impl FromStr for AccountHost {
 pub enum HostError {
     #[error("the host is empty: give a URL such as https://accounts.cloud.databricks.com")]
     Empty,
+    #[error(
+        "the host is {0} characters long: give a URL such as https://accounts.cloud.databricks.com (at most {MAX_HOST_URL} characters)"
+    )]
+    TooLong(usize),
     #[error("the host {input:?} is not a valid URL: {reason}")]
     Invalid { input: String, reason: String },
     #[error("the host {input:?} uses the scheme {scheme:?}: only https:// is supported")]
@@ -147,6 +151,10 @@ pub fn parse_host(input: &str) -> Result<AccountHost, HostError> {
     let trimmed = input.trim();
     if trimmed.is_empty() {
         return Err(HostError::Empty);
+    }
+    // Not echoed: the message would be as long as the input.
+    if trimmed.len() > MAX_HOST_URL {
+        return Err(HostError::TooLong(trimmed.chars().count()));
     }
     let url = match url::Url::parse(&with_scheme(trimmed)) {
         Ok(url) => url,
@@ -179,6 +187,12 @@ pub fn parse_host(input: &str) -> Result<AccountHost, HostError> {
             reason: "no host name".to_owned(),
         });
     };
+    if host_str_len(&url) > MAX_HOST_NAME {
+        return Err(HostError::Invalid {
+            input: trimmed.to_owned(),
+            reason: format!("the host name is longer than {MAX_HOST_NAME} characters"),
+        });
+    }
     if !secure && !is_loopback(&host) {
         return Err(HostError::InsecureHttp(trimmed.to_owned()));
     }
@@ -192,6 +206,16 @@ pub fn parse_host(input: &str) -> Result<AccountHost, HostError> {
         base: Cow::Owned(format!("{origin}{path}")),
         rate_key: Cow::Owned(origin),
     })
+}
+
+/// Longest host override accepted, in bytes: far beyond any real URL of an account API.
+const MAX_HOST_URL: usize = 2048;
+
+/// Longest host name in DNS (RFC 1035), in bytes.
+const MAX_HOST_NAME: usize = 253;
+
+fn host_str_len(url: &url::Url) -> usize {
+    url.host_str().map_or(0, |h| h.trim_end_matches('.').len())
 }
 
 /// `input` as a URL: unchanged when it names a scheme, else behind `https://` (the SDKs'
@@ -434,6 +458,16 @@ mod tests {
             parse_host("https://[oops"),
             Err(HostError::Invalid { .. })
         ));
+        // Without a scheme a long word would be a host name: refused by its length, and
+        // a huge input is not echoed.
+        assert!(matches!(
+            parse_host(&"h".repeat(254)),
+            Err(HostError::Invalid { .. })
+        ));
+        let huge = parse_host(&"h".repeat(5 << 20)).unwrap_err();
+        assert_eq!(huge, HostError::TooLong(5 << 20));
+        assert!(huge.to_string().len() < 200);
+        assert!(parse_host(&format!("https://{}.example.com", "a".repeat(60))).is_ok());
     }
 
     #[test]
