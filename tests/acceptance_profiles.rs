@@ -182,12 +182,21 @@ fn a_complete_account_level_default_section_is_used_with_its_host_unasked() {
     assert_eq!(status_after_secret_deleted(&fx), WITH_MANAGEMENT);
 }
 
+/// `terraform plan -json -refresh=false` (configures the provider, calls nothing) succeeds;
+/// returns it.
+#[track_caller]
+fn plan_ok(work: &Workdir) -> Output {
+    let out = work.run(&["plan", "-json", "-input=false", "-refresh=false"]);
+    assert_eq!(out.code, 0, "plan failed:\n{}", out.combined());
+    out
+}
+
 #[test]
 fn a_default_section_that_is_not_account_level_is_ignored_without_a_word() {
     let fx = Fixture::new();
     let m = Management::add(&fx.emu);
-    // The common laptop file: a workspace DEFAULT. The complete section is not asked for, and
-    // DEFAULT is no fallback for it either.
+    // The common laptop file: a workspace DEFAULT. A complete section that nobody asks for is
+    // not used either, and DEFAULT is no fallback for it.
     fx.work.write(
         ".databrickscfg",
         &format!(
@@ -195,23 +204,48 @@ fn a_default_section_that_is_not_account_level_is_ignored_without_a_word() {
             account_section("okta-mgmt", &m, None)
         ),
     );
-    configure(&fx, &[host_line(&fx)]);
-    let apply = apply_ok(&fx.work);
+    // Nothing else configured, so DEFAULT is read (a host would make the provider skip it,
+    // as the SDKs do); the plan calls nothing.
+    configure(&fx, &[]);
+    let plan = plan_ok(&fx.work);
     assert!(
-        ours(&apply).is_empty(),
+        ours(&plan).is_empty(),
         "no diagnostics at all: {:#?}",
-        ours(&apply)
+        ours(&plan)
     );
+
+    // Other shapes of DEFAULT that are not a complete account-level OAuth profile.
+    for default in [
+        format!(
+            "account_id = {}\ntoken = dapi0123456789abcdef\n",
+            m.account_id
+        ),
+        format!(
+            "account_id = {}\nclient_id = {}\n",
+            m.account_id, m.client_id
+        ),
+        "[not ini\n".to_string(),
+    ] {
+        fx.work
+            .write(".databrickscfg", &format!("[DEFAULT]\n{default}"));
+        let plan = plan_ok(&fx.work);
+        assert!(ours(&plan).is_empty(), "{default}: {:#?}", ours(&plan));
+    }
+
+    // With the emulator as host (which makes the provider skip DEFAULT), connections are
+    // checked with their own secret.
+    configure(&fx, &[host_line(&fx)]);
+    apply_ok(&fx.work);
     assert_eq!(status_after_secret_deleted(&fx), OWN_SECRET_ONLY);
 }
 
 #[test]
 fn no_config_file_at_all_is_silence() {
     let fx = Fixture::new();
-    configure(&fx, &[host_line(&fx)]);
+    configure(&fx, &[]);
     assert!(!fx.work.path().join(".databrickscfg").exists());
-    let apply = apply_ok(&fx.work);
-    assert!(ours(&apply).is_empty(), "{:#?}", ours(&apply));
+    let plan = plan_ok(&fx.work);
+    assert!(ours(&plan).is_empty(), "{:#?}", ours(&plan));
 }
 
 /// (what, file contents or None for no file, provider lines, attribute, summary, detail parts)

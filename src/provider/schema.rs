@@ -12,11 +12,12 @@ pub fn provider_schema() -> Schema {
             Attribute::optional("host", Type::String).describe(
                 "Account console base URL used for every connection, overriding the per-cloud \
                  default (`https://accounts.cloud.databricks.com`, \
-                 `https://accounts.azuredatabricks.net`, `https://accounts.gcp.databricks.com`). \
-                 Use it for government clouds, a proxy or the bundled emulator. `http://` is \
-                 accepted only for loopback addresses; without a scheme, `https://` is assumed. \
-                 A workspace URL is never used for account API calls (warning). Environment \
-                 variable: `DATABRICKS_HOST`.",
+                 `https://accounts.azuredatabricks.net`, `https://accounts.gcp.databricks.com`; \
+                 set to one of these, it changes nothing: each connection keeps its own cloud's \
+                 console). Use it for government clouds, a proxy or the bundled emulator. \
+                 `http://` is accepted only for loopback addresses; without a scheme, \
+                 `https://` is assumed. A workspace URL is never used for account API calls: it \
+                 is ignored with a warning. Environment variable: `DATABRICKS_HOST`.",
             ),
             Attribute::optional("account_id", Type::String).describe(
                 "Databricks account ID (UUID) the management credentials belong to. Environment \
