@@ -94,8 +94,10 @@ fn providers_schema_json_shows_every_attribute_with_its_flags() {
             "account_id",
             "client_id",
             "client_secret",
+            "config_file",
             "host",
             "http_timeout_seconds",
+            "profile",
             "rate_limit",
             "retry_timeout_seconds"
         ]

@@ -1,4 +1,5 @@
-//! Account console hosts: the per-cloud defaults and validation of a host override.
+//! Account console hosts: the per-cloud defaults, validation of a host override, and what a
+//! configured host names (an account console, a workspace, or something else).
 
 use std::borrow::Cow;
 use std::fmt;
@@ -79,6 +80,14 @@ impl AccountHost {
         &self.base
     }
 
+    /// The cloud whose commercial account console this is, exactly (no path, no other port):
+    /// such a host adds nothing for connections of that cloud, and is wrong for the others.
+    pub fn commercial_default_of(&self) -> Option<Cloud> {
+        Cloud::ALL
+            .into_iter()
+            .find(|cloud| cloud.default_host().as_str() == self.as_str())
+    }
+
     pub(crate) fn rate_key(&self) -> &str {
         &self.rate_key
     }
@@ -115,9 +124,9 @@ pub enum HostError {
     #[error("the host is empty: give a URL such as https://accounts.cloud.databricks.com")]
     Empty,
     #[error(
-        "the host {0:?} has no scheme: write it as a URL, e.g. https://accounts.cloud.databricks.com"
+        "the host is {0} characters long: give a URL such as https://accounts.cloud.databricks.com (at most {MAX_HOST_URL} characters)"
     )]
-    MissingScheme(String),
+    TooLong(usize),
     #[error("the host {input:?} is not a valid URL: {reason}")]
     Invalid { input: String, reason: String },
     #[error("the host {input:?} uses the scheme {scheme:?}: only https:// is supported")]
@@ -135,18 +144,20 @@ pub enum HostError {
 }
 
 /// Validates an account host override. Accepts `https://…` anywhere and `http://…` only for
-/// loopback hosts (127.0.0.0/8, `::1`, `localhost`). A path prefix is kept (a proxy may mount
-/// the API under one); a trailing slash is dropped.
+/// loopback hosts (127.0.0.0/8, `::1`, `localhost`). A host without a scheme is taken as
+/// `https://`, as the Databricks SDKs do. A path prefix is kept (a proxy may mount the API
+/// under one); a trailing slash is dropped.
 pub fn parse_host(input: &str) -> Result<AccountHost, HostError> {
     let trimmed = input.trim();
     if trimmed.is_empty() {
         return Err(HostError::Empty);
     }
-    let url = match url::Url::parse(trimmed) {
+    // Not echoed: the message would be as long as the input.
+    if trimmed.len() > MAX_HOST_URL {
+        return Err(HostError::TooLong(trimmed.chars().count()));
+    }
+    let url = match url::Url::parse(&with_scheme(trimmed)) {
         Ok(url) => url,
-        Err(url::ParseError::RelativeUrlWithoutBase) => {
-            return Err(HostError::MissingScheme(trimmed.to_owned()));
-        }
         Err(e) => {
             return Err(HostError::Invalid {
                 input: trimmed.to_owned(),
@@ -176,6 +187,12 @@ pub fn parse_host(input: &str) -> Result<AccountHost, HostError> {
             reason: "no host name".to_owned(),
         });
     };
+    if host_str_len(&url) > MAX_HOST_NAME {
+        return Err(HostError::Invalid {
+            input: trimmed.to_owned(),
+            reason: format!("the host name is longer than {MAX_HOST_NAME} characters"),
+        });
+    }
     if !secure && !is_loopback(&host) {
         return Err(HostError::InsecureHttp(trimmed.to_owned()));
     }
@@ -189,6 +206,139 @@ pub fn parse_host(input: &str) -> Result<AccountHost, HostError> {
         base: Cow::Owned(format!("{origin}{path}")),
         rate_key: Cow::Owned(origin),
     })
+}
+
+/// Longest host override accepted, in bytes: far beyond any real URL of an account API.
+const MAX_HOST_URL: usize = 2048;
+
+/// Longest host name in DNS (RFC 1035), in bytes.
+const MAX_HOST_NAME: usize = 253;
+
+fn host_str_len(url: &url::Url) -> usize {
+    url.host_str().map_or(0, |h| h.trim_end_matches('.').len())
+}
+
+/// `input` as a URL: unchanged when it names a scheme, else behind `https://` (the SDKs'
+/// rule for a host such as `adb-1234.5.azuredatabricks.net`).
+fn with_scheme(input: &str) -> Cow<'_, str> {
+    if input.contains("://") {
+        Cow::Borrowed(input)
+    } else {
+        Cow::Owned(format!("https://{input}"))
+    }
+}
+
+/// What a configured host names, judged by its domain name alone (no request is made).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum HostKind {
+    /// A Databricks account console: `accounts.` or `accounts-dod.` on a Databricks domain.
+    AccountConsole,
+    /// A Databricks workspace: never a host for account API calls.
+    Workspace(WorkspaceHost),
+    /// Anything else (a proxy, `localhost`, an emulator): used as given.
+    Other,
+}
+
+/// A workspace URL found where an account console was expected.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WorkspaceHost {
+    /// `https://<name>` of the workspace: no path, port, query or user info, safe to show.
+    pub origin: String,
+    /// Which Databricks deployment it belongs to, in words (e.g. "Azure Databricks").
+    pub deployment: &'static str,
+    /// The account console of that deployment when it is a government or China cloud, whose
+    /// accounts the commercial consoles do not serve. `None` for the commercial clouds: their
+    /// connections use the per-cloud default of their own `cloud_provider`.
+    pub account_console: Option<AccountHost>,
+}
+
+/// One Databricks DNS zone that workspaces live in.
+struct WorkspaceZone {
+    suffix: &'static str,
+    deployment: &'static str,
+    account_console: Option<&'static str>,
+}
+
+/// Workspace domains (databricks-sdk-go `config/environments.go`; the DoD zone from the
+/// account console table of the official provider's docs), with the account console of each
+/// government or China cloud.
+const WORKSPACE_ZONES: [WorkspaceZone; 7] = [
+    WorkspaceZone {
+        suffix: ".cloud.databricks.com",
+        deployment: "Databricks on AWS",
+        account_console: None,
+    },
+    WorkspaceZone {
+        suffix: ".azuredatabricks.net",
+        deployment: "Azure Databricks",
+        account_console: None,
+    },
+    WorkspaceZone {
+        suffix: ".gcp.databricks.com",
+        deployment: "Databricks on Google Cloud",
+        account_console: None,
+    },
+    WorkspaceZone {
+        suffix: ".cloud.databricks.us",
+        deployment: "Databricks on AWS GovCloud",
+        account_console: Some("https://accounts.cloud.databricks.us"),
+    },
+    WorkspaceZone {
+        suffix: ".cloud.databricks.mil",
+        deployment: "Databricks on AWS GovCloud (DoD)",
+        account_console: Some("https://accounts-dod.cloud.databricks.mil"),
+    },
+    WorkspaceZone {
+        suffix: ".databricks.azure.us",
+        deployment: "Azure Databricks (Azure Government)",
+        account_console: Some("https://accounts.azuredatabricks.us"),
+    },
+    WorkspaceZone {
+        suffix: ".databricks.azure.cn",
+        deployment: "Azure Databricks (Azure China)",
+        account_console: Some("https://accounts.azuredatabricks.cn"),
+    },
+];
+
+/// Zones that hold account consoles but no workspaces.
+const ACCOUNT_ONLY_ZONES: [&str; 2] = [".azuredatabricks.us", ".azuredatabricks.cn"];
+
+/// Classifies a configured host (with or without a scheme, as the SDKs accept it). Input that
+/// is not a URL at all is [`HostKind::Other`]: [`parse_host`] says what is wrong with it.
+pub fn classify_host(input: &str) -> HostKind {
+    let Ok(url) = url::Url::parse(&with_scheme(input.trim())) else {
+        return HostKind::Other;
+    };
+    let Some(url::Host::Domain(name)) = url.host() else {
+        return HostKind::Other;
+    };
+    let name = name.trim_end_matches('.').to_ascii_lowercase();
+    let in_zone = |zone: &str| name.ends_with(zone);
+    let console_zone = name
+        .strip_prefix("accounts.")
+        .or_else(|| name.strip_prefix("accounts-dod."))
+        .map(|rest| format!(".{rest}"));
+    if let Some(rest) = console_zone {
+        let known = WORKSPACE_ZONES
+            .iter()
+            .map(|z| z.suffix)
+            .chain(ACCOUNT_ONLY_ZONES)
+            .any(|zone| rest.ends_with(zone));
+        if known {
+            return HostKind::AccountConsole;
+        }
+    }
+    match WORKSPACE_ZONES.iter().find(|z| in_zone(z.suffix)) {
+        Some(zone) => HostKind::Workspace(WorkspaceHost {
+            origin: format!("https://{name}"),
+            deployment: zone.deployment,
+            account_console: zone.account_console.map(|base| AccountHost {
+                base: Cow::Borrowed(base),
+                rate_key: Cow::Borrowed(base),
+            }),
+        }),
+        None => HostKind::Other,
+    }
 }
 
 fn is_loopback(host: &url::Host<&str>) -> bool {
@@ -297,10 +447,6 @@ mod tests {
     fn malformed_hosts_are_refused_with_a_reason() {
         assert_eq!(parse_host("  "), Err(HostError::Empty));
         assert!(matches!(
-            parse_host("accounts.cloud.databricks.com"),
-            Err(HostError::MissingScheme(_))
-        ));
-        assert!(matches!(
             parse_host("ftp://x.example.com"),
             Err(HostError::UnsupportedScheme { .. })
         ));
@@ -312,6 +458,162 @@ mod tests {
             parse_host("https://[oops"),
             Err(HostError::Invalid { .. })
         ));
+        // Without a scheme a long word would be a host name: refused by its length, and
+        // a huge input is not echoed.
+        assert!(matches!(
+            parse_host(&"h".repeat(254)),
+            Err(HostError::Invalid { .. })
+        ));
+        let huge = parse_host(&"h".repeat(5 << 20)).unwrap_err();
+        assert_eq!(huge, HostError::TooLong(5 << 20));
+        assert!(huge.to_string().len() < 200);
+        assert!(parse_host(&format!("https://{}.example.com", "a".repeat(60))).is_ok());
+    }
+
+    #[test]
+    fn a_host_without_a_scheme_is_https_as_in_the_sdks() {
+        assert_eq!(
+            parse_host("accounts.cloud.databricks.us/")
+                .unwrap()
+                .as_str(),
+            "https://accounts.cloud.databricks.us"
+        );
+        assert_eq!(
+            parse_host("proxy.example.com:8443").unwrap().as_str(),
+            "https://proxy.example.com:8443"
+        );
+        // https:// never reaches a loopback name that was meant as http://.
+        assert_eq!(
+            parse_host("localhost:8080").unwrap().as_str(),
+            "https://localhost:8080"
+        );
+        assert!(matches!(
+            parse_host("not a url"),
+            Err(HostError::Invalid { .. })
+        ));
+    }
+
+    #[test]
+    fn account_consoles_are_recognised_on_databricks_domains_only() {
+        for console in [
+            "https://accounts.cloud.databricks.com",
+            "https://accounts.azuredatabricks.net/",
+            "https://accounts.gcp.databricks.com",
+            "https://accounts.cloud.databricks.us",
+            "https://accounts-dod.cloud.databricks.us",
+            "https://accounts-dod.cloud.databricks.mil",
+            "https://accounts.azuredatabricks.us",
+            "https://accounts.azuredatabricks.cn",
+            "accounts.cloud.databricks.com",
+            "https://ACCOUNTS.Cloud.Databricks.com.",
+            "https://accounts.staging.cloud.databricks.com",
+        ] {
+            assert_eq!(
+                classify_host(console),
+                HostKind::AccountConsole,
+                "{console}"
+            );
+        }
+        for other in [
+            "http://127.0.0.1:8080",
+            "http://localhost:1234/prefix",
+            "https://proxy.example.com/databricks",
+            "https://accounts.example.com",
+            "https://accounts.cloud.databricks.com.evil.example",
+            "https://cloud.databricks.com",
+            "https://[::1]:9000",
+            "not a url",
+            "",
+        ] {
+            assert_eq!(classify_host(other), HostKind::Other, "{other}");
+        }
+    }
+
+    #[test]
+    fn workspaces_are_recognised_with_the_account_console_of_their_cloud() {
+        let ws = |input: &str| match classify_host(input) {
+            HostKind::Workspace(ws) => ws,
+            other => panic!("{input} should be a workspace, is {other:?}"),
+        };
+        let console = |input: &str| ws(input).account_console.map(|h| h.as_str().to_owned());
+
+        // Commercial clouds: each connection keeps the default of its own cloud.
+        for commercial in [
+            "https://adb-1234567890123456.7.azuredatabricks.net",
+            "https://dbc-a1b2c3d4-e5f6.cloud.databricks.com/",
+            "https://1234567890123456.7.gcp.databricks.com",
+            "adb-1234567890123456.7.azuredatabricks.net",
+            "https://adb-1.2.staging.azuredatabricks.net",
+        ] {
+            assert_eq!(console(commercial), None, "{commercial}");
+        }
+        assert_eq!(
+            ws("https://adb-1234567890123456.7.azuredatabricks.net").deployment,
+            "Azure Databricks"
+        );
+
+        // Government and China clouds: their own account console.
+        for (workspace, expected) in [
+            (
+                "https://dbc-1.cloud.databricks.us",
+                "https://accounts.cloud.databricks.us",
+            ),
+            (
+                "https://dbc-1.cloud.databricks.mil",
+                "https://accounts-dod.cloud.databricks.mil",
+            ),
+            (
+                "https://adb-1.2.databricks.azure.us",
+                "https://accounts.azuredatabricks.us",
+            ),
+            (
+                "https://adb-1.2.databricks.azure.cn",
+                "https://accounts.azuredatabricks.cn",
+            ),
+        ] {
+            assert_eq!(console(workspace).as_deref(), Some(expected), "{workspace}");
+            // The derived console is itself a valid override.
+            assert_eq!(parse_host(expected).unwrap().as_str(), expected);
+        }
+    }
+
+    #[test]
+    fn a_workspace_is_recognised_even_where_parse_host_refuses_the_url() {
+        // Copied from a browser (`?o=` workspace ID), with user info, or over http: the
+        // official provider accepts these; the name alone says it is a workspace.
+        let shown = |input: &str| match classify_host(input) {
+            HostKind::Workspace(ws) => ws.origin,
+            other => panic!("{input}: {other:?}"),
+        };
+        assert_eq!(
+            shown("https://adb-1234567890123456.7.azuredatabricks.net/?o=1234567890123456"),
+            "https://adb-1234567890123456.7.azuredatabricks.net"
+        );
+        assert_eq!(
+            shown("https://user:hunter2@dbc-1.cloud.databricks.com:443/x"),
+            "https://dbc-1.cloud.databricks.com"
+        );
+        assert_eq!(
+            shown("http://dbc-1.cloud.databricks.com"),
+            "https://dbc-1.cloud.databricks.com"
+        );
+    }
+
+    #[test]
+    fn only_the_exact_commercial_consoles_are_per_cloud_defaults() {
+        for cloud in Cloud::ALL {
+            assert_eq!(cloud.default_host().commercial_default_of(), Some(cloud));
+        }
+        let of = |s: &str| parse_host(s).unwrap().commercial_default_of();
+        assert_eq!(
+            of("https://accounts.azuredatabricks.net/"),
+            Some(Cloud::Azure)
+        );
+        assert_eq!(of("accounts.gcp.databricks.com"), Some(Cloud::Gcp));
+        assert_eq!(of("https://accounts.cloud.databricks.com/proxy"), None);
+        assert_eq!(of("https://accounts.cloud.databricks.com:8443"), None);
+        assert_eq!(of("https://accounts.cloud.databricks.us"), None);
+        assert_eq!(of("http://127.0.0.1:9"), None);
     }
 
     #[test]

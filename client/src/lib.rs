@@ -60,7 +60,9 @@ pub mod fuzzing;
 pub use client::{Account, Client};
 pub use config::{ClientConfig, ConfigError};
 pub use error::{Error, ErrorKind};
-pub use host::{AccountHost, Cloud, HostError, UnknownCloud, parse_host};
+pub use host::{
+    AccountHost, Cloud, HostError, HostKind, UnknownCloud, WorkspaceHost, classify_host, parse_host,
+};
 pub use oauth::ClientCredentials;
 pub use scim::{ACCOUNT_ADMIN_ROLE, Role, ServicePrincipal};
 pub use secret::SecretString;

@@ -14,6 +14,17 @@ provider "databricks" {
   client_secret = var.management_client_secret
 }
 
+# The same credentials can come from a Databricks config profile instead, an INI section with
+# host (optional), account_id, client_id and client_secret:
+#
+#   provider "databricks" {
+#     profile     = "okta-management"
+#     config_file = "~/.databrickscfg" # the default
+#   }
+#
+# Each setting comes from this block's argument, else its DATABRICKS_* environment variable,
+# else the profile.
+
 variable "management_client_secret" {
   type      = string
   sensitive = true

@@ -1,10 +1,21 @@
 //! The provider block: validation, and the settings it resolves to once environment
-//! variables fill what the configuration leaves out.
+//! variables and a Databricks config profile fill in what the block leaves out.
+//!
+//! Each setting comes from the first of: the block's argument, its environment variable, the
+//! config profile (per attribute, as in Databricks' unified auth). The official Databricks
+//! provider reads the same variables and may be configured in the same run, so this provider
+//! is a good neighbour to it: what comes only from the environment never makes it fail (what
+//! it cannot use is ignored, with a warning), and a host that names a workspace is never used
+//! for account API calls.
 
+use std::path::PathBuf;
 use std::time::Duration;
 
-use databricks_account_client::{AccountHost, parse_host};
+use databricks_account_client::{
+    AccountHost, Cloud, HostKind, SecretString, WorkspaceHost, classify_host, parse_host,
+};
 
+use super::profile::{self, AccountProfile, ConfigFile, FileError, Unusable};
 use crate::protocol::cty::Value;
 use crate::protocol::diagnostics::{Diagnostic, Diagnostics};
 use crate::protocol::path::AttributePath;
@@ -30,6 +41,8 @@ pub fn validate(config: &Value) -> Diagnostics {
         "the management service principal's application ID",
     );
     check::not_blank(&mut diags, config, "client_secret");
+    check::not_blank(&mut diags, config, "profile");
+    check::not_blank(&mut diags, config, "config_file");
     check::whole_number(&mut diags, config, "http_timeout_seconds", 1, 3600);
     check::whole_number(&mut diags, config, "retry_timeout_seconds", 0, 86_400);
     check::whole_number(&mut diags, config, "rate_limit", 1, 10_000);
@@ -98,8 +111,137 @@ fn pending_warning(unknown: &[&str]) -> Diagnostic {
     )
 }
 
-/// Resolves the final configuration: attribute, else environment variable, else default.
-/// Values are validated again here because environment variables bypass `validate`.
+// Summaries of the configure diagnostics (the README's troubleshooting section quotes them).
+pub const INCOMPLETE_MANAGEMENT: &str = "Incomplete management credentials";
+pub const INCOMPLETE_MANAGEMENT_IGNORED: &str = "Incomplete management credentials ignored";
+pub const INVALID_MANAGEMENT_IGNORED: &str = "Invalid management credentials ignored";
+pub const WORKSPACE_HOST: &str = "Workspace host not used for account API calls";
+pub const INVALID_HOST_VARIABLE: &str = "Invalid DATABRICKS_HOST ignored";
+pub const PROFILE_OVERRIDDEN: &str = "Environment variables override the Databricks config profile";
+pub const CONFIG_FILE_UNREADABLE: &str = "Cannot read the Databricks config file";
+pub const PROFILE_NOT_FOUND: &str = "Databricks config profile not found";
+pub const PROFILE_WORKSPACE_LEVEL: &str = "Workspace-level Databricks config profile";
+pub const PROFILE_NO_CLIENT_CREDENTIALS: &str =
+    "Databricks config profile without OAuth client credentials";
+pub const PROFILE_INVALID_VALUE: &str = "Invalid value in a Databricks config profile";
+
+/// Where one setting came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Source {
+    /// The provider block's argument.
+    Argument,
+    /// The named environment variable.
+    Variable(&'static str),
+    /// The config profile in use.
+    Profile,
+    /// Derived from a workspace host (the account console of its cloud).
+    Derived,
+}
+
+#[derive(Clone, Debug)]
+struct Sourced<T> {
+    value: T,
+    source: Source,
+}
+
+/// The first of argument, variable, profile that has a value.
+fn first<T>(
+    argument: Option<T>,
+    variable: (&'static str, Option<T>),
+    profile: Option<T>,
+) -> Option<Sourced<T>> {
+    let sourced = |source| move |value| Sourced { value, source };
+    argument
+        .map(sourced(Source::Argument))
+        .or_else(|| variable.1.map(sourced(Source::Variable(variable.0))))
+        .or_else(|| profile.map(sourced(Source::Profile)))
+}
+
+/// One of the management credentials' attributes.
+struct Attr {
+    name: &'static str,
+    variable: &'static str,
+    what: &'static str,
+}
+
+const ACCOUNT_ID: Attr = Attr {
+    name: "account_id",
+    variable: "DATABRICKS_ACCOUNT_ID",
+    what: "the account ID",
+};
+const CLIENT_ID: Attr = Attr {
+    name: "client_id",
+    variable: "DATABRICKS_CLIENT_ID",
+    what: "the client ID",
+};
+const CLIENT_SECRET: Attr = Attr {
+    name: "client_secret",
+    variable: "DATABRICKS_CLIENT_SECRET",
+    what: "the client secret",
+};
+
+/// How the profile came to be read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Asked {
+    /// By the `profile` argument: a profile that cannot be used is an error.
+    Argument,
+    /// By DATABRICKS_CONFIG_PROFILE, often set for the official provider: a warning, and the
+    /// profile is ignored.
+    Variable,
+    /// Nobody asked: `DEFAULT`, used only when it is complete; anything else is silence.
+    Unasked,
+}
+
+/// The profile in use, for messages.
+#[derive(Clone, Debug)]
+struct ProfileRef {
+    name: String,
+    file: PathBuf,
+}
+
+impl ProfileRef {
+    fn describe(&self) -> String {
+        format!("profile \"{}\" in {}", self.name, self.file.display())
+    }
+}
+
+/// A profile that supplies settings.
+struct Loaded {
+    reference: ProfileRef,
+    creds: AccountProfile,
+}
+
+/// `a`, `a and b`, `a, b and c`.
+fn and_list<S: AsRef<str>>(items: &[S]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.as_ref().to_owned(),
+        [init @ .., last] => format!(
+            "{} and {}",
+            init.iter()
+                .map(AsRef::as_ref)
+                .collect::<Vec<_>>()
+                .join(", "),
+            last.as_ref()
+        ),
+    }
+}
+
+/// Where account API calls go when no host is configured.
+fn per_cloud_defaults() -> String {
+    let each: Vec<String> = Cloud::ALL
+        .iter()
+        .map(|c| format!("{} ({c})", c.default_host()))
+        .collect();
+    format!(
+        "the account console of each connection's cloud_provider: {}",
+        each.join(", ")
+    )
+}
+
+/// Resolves the final configuration: per attribute the argument, else the environment
+/// variable, else the config profile, else the default. Values are validated again here
+/// because environment variables and profiles bypass `validate`.
 pub fn resolve(
     config: &Value,
     env: impl Fn(&str) -> Option<String>,
@@ -123,84 +265,72 @@ pub fn resolve(
         });
     }
     let mut diags = validate(config);
-    let text = |name: &str, var: &str| -> Option<String> {
+    // Blank arguments are errors of `validate`; blank variables count as unset.
+    let arg = |name: &str| -> Option<String> {
         known_str(config, name)
-            .map(str::to_string)
-            .or_else(|| env(var).filter(|v| !v.trim().is_empty()))
+            .filter(|v| !v.trim().is_empty())
+            .map(str::to_owned)
     };
+    let var = |name: &str| -> Option<String> { env(name).filter(|v| !v.trim().is_empty()) };
     let number = |name: &str| match field(config, name) {
         Field::Known(v) => v.as_number().and_then(|n| n.to_u64()),
         _ => None,
     };
 
-    let host = match text("host", "DATABRICKS_HOST").map(|h| parse_host(&h)) {
-        None => None,
-        Some(Ok(host)) => Some(host),
-        Some(Err(reason)) => {
-            diags.push(
-                Diagnostic::error(
-                    "Invalid account host",
-                    format!("`host` (or DATABRICKS_HOST): {reason}."),
-                )
-                .at(AttributePath::attr("host")),
-            );
-            None
-        }
-    };
+    // The DEFAULT section is read only when nothing else configures the host or the
+    // credentials, as in the SDKs: a secret from the file never goes to a host, or with a
+    // client ID, that came from elsewhere. A workspace host does not count: it is not used.
+    let usable_host =
+        |h: &String| !matches!(classify_host(h), HostKind::Workspace(_)) && parse_host(h).is_ok();
+    let configured_elsewhere = arg("host").is_some_and(|h| usable_host(&h))
+        || var("DATABRICKS_HOST").is_some_and(|h| usable_host(&h))
+        || [CLIENT_ID, CLIENT_SECRET]
+            .iter()
+            .any(|a| arg(a.name).is_some() || var(a.variable).is_some());
+    let loaded = load_profile(&arg, &var, configured_elsewhere, &mut diags);
+    let reference = loaded.as_ref().map(|l| &l.reference);
 
-    let account_id = text("account_id", "DATABRICKS_ACCOUNT_ID");
-    let client_id = text("client_id", "DATABRICKS_CLIENT_ID");
-    let client_secret = text("client_secret", "DATABRICKS_CLIENT_SECRET");
-    let management = match (account_id, client_id, client_secret) {
-        (None, None, None) => None,
-        (Some(account_id), Some(client_id), Some(client_secret)) => {
-            for (name, value) in [("account_id", &account_id), ("client_id", &client_id)] {
-                if !check::is_uuid(value) {
-                    diags.push(
-                        Diagnostic::error(
-                            "Invalid UUID",
-                            format!("`{name}` of the management credentials must be a UUID; got \"{value}\"."),
-                        )
-                        .at(AttributePath::attr(name)),
-                    );
-                }
-            }
-            Some(Management {
-                account_id,
-                client_id,
-                client_secret: client_secret.into(),
-            })
-        }
-        (a, c, s) => {
-            let missing: Vec<&str> = [
-                ("account_id", a.is_none()),
-                ("client_id", c.is_none()),
-                ("client_secret", s.is_none()),
-            ]
-            .into_iter()
-            .filter_map(|(n, m)| m.then_some(n))
-            .collect();
-            diags.push(
-                Diagnostic::error(
-                    "Incomplete management credentials",
-                    format!(
-                        "Management credentials need `account_id`, `client_id` and `client_secret` \
-                         together (or DATABRICKS_ACCOUNT_ID, DATABRICKS_CLIENT_ID, \
-                         DATABRICKS_CLIENT_SECRET); missing: {}. Set them all, or none.",
-                        missing.join(", ")
-                    ),
-                )
-                .at(AttributePath::attr(
-                    missing.first().copied().unwrap_or("client_id"),
-                )),
-            );
-            None
-        }
-    };
+    let host = resolve_host(
+        arg("host"),
+        var("DATABRICKS_HOST"),
+        loaded.as_ref().and_then(|l| l.creds.host.clone()),
+        reference,
+        &mut diags,
+    );
+
+    let profile_creds = loaded.as_ref().map(|l| &l.creds);
+    let account_id = first(
+        arg(ACCOUNT_ID.name),
+        (ACCOUNT_ID.variable, var(ACCOUNT_ID.variable)),
+        profile_creds.map(|p| p.account_id.clone()),
+    );
+    let client_id = first(
+        arg(CLIENT_ID.name),
+        (CLIENT_ID.variable, var(CLIENT_ID.variable)),
+        profile_creds.map(|p| p.client_id.clone()),
+    );
+    let client_secret = first(
+        arg(CLIENT_SECRET.name).map(SecretString::from),
+        (
+            CLIENT_SECRET.variable,
+            var(CLIENT_SECRET.variable).map(SecretString::from),
+        ),
+        profile_creds.map(|p| p.client_secret.clone()),
+    );
+    if let Some(loaded) = &loaded {
+        warn_of_overrides(
+            loaded,
+            &host,
+            [&account_id, &client_id],
+            &client_secret,
+            &mut diags,
+        );
+    }
+    let management = management(account_id, client_id, client_secret, &mut diags);
 
     let rate_limit = match number("rate_limit") {
         Some(n) => u32::try_from(n).unwrap_or(u32::MAX),
-        None => match env("DATABRICKS_RATE_LIMIT").filter(|v| !v.trim().is_empty()) {
+        None => match var("DATABRICKS_RATE_LIMIT") {
             Some(v) => match v.trim().parse::<u32>() {
                 Ok(n) if n > 0 => n,
                 _ => {
@@ -221,6 +351,16 @@ pub fn resolve(
     if diags.has_errors() {
         return Err(diags);
     }
+    let host = host.map(|h| h.value);
+    tracing::debug!(
+        host = host
+            .as_ref()
+            .map_or("per-cloud default", AccountHost::as_str),
+        profile = reference.map(ProfileRef::describe).unwrap_or_default(),
+        management_account_id = management.as_ref().map(|m| m.account_id.as_str()),
+        management_client_id = management.as_ref().map(|m| m.client_id.as_str()),
+        "provider configuration resolved"
+    );
     Ok(Resolved::Ready {
         settings: Settings {
             host,
@@ -232,6 +372,581 @@ pub fn resolve(
         // Every diagnostic left is a warning.
         warnings: diags,
     })
+}
+
+/// `~/x` and `~` against HOME; anything else as written (relative to Terraform's working
+/// directory). `None` when the path needs a home directory and there is none.
+fn expand_home(path: &str, home: Option<&str>) -> Option<PathBuf> {
+    match path.strip_prefix('~') {
+        Some(rest) if rest.is_empty() || rest.starts_with('/') => {
+            home.map(|h| PathBuf::from(format!("{h}{rest}")))
+        }
+        _ => Some(PathBuf::from(path)),
+    }
+}
+
+/// The profile to use, if any: the one `profile` or DATABRICKS_CONFIG_PROFILE names, else
+/// `DEFAULT` when it is a complete account-level profile (and nothing is configured
+/// elsewhere). A profile that cannot be used is an error when the argument asked for it, a
+/// warning when the variable did (it is then ignored), and silence for `DEFAULT`.
+fn load_profile(
+    arg: &dyn Fn(&str) -> Option<String>,
+    var: &dyn Fn(&str) -> Option<String>,
+    configured_elsewhere: bool,
+    diags: &mut Diagnostics,
+) -> Option<Loaded> {
+    let (name, asked) = match (arg("profile"), var("DATABRICKS_CONFIG_PROFILE")) {
+        (Some(name), _) => (name, Asked::Argument),
+        (None, Some(name)) => (name, Asked::Variable),
+        (None, None) if configured_elsewhere => return None,
+        (None, None) => (profile::DEFAULT_PROFILE.to_owned(), Asked::Unasked),
+    };
+    let file_argument = arg("config_file");
+    let report = Report {
+        asked,
+        name: &name,
+        file_from_argument: file_argument.is_some(),
+    };
+    let home = var("HOME");
+    let path = match file_argument.or_else(|| var("DATABRICKS_CONFIG_FILE")) {
+        Some(path) => expand_home(&path, home.as_deref()),
+        None => home.map(|h| PathBuf::from(h).join(profile::DEFAULT_FILE)),
+    };
+    let Some(file) = path else {
+        report.file_problem(
+            diags,
+            "The config file is in the home directory (~/.databrickscfg), but HOME is not set."
+                .to_owned(),
+        );
+        return None;
+    };
+    let parsed = match ConfigFile::read(&file) {
+        Ok(parsed) => parsed,
+        // No file is the normal case of a machine without the Databricks CLI.
+        Err(FileError::Missing) if asked == Asked::Unasked && !report.file_from_argument => {
+            return None;
+        }
+        Err(e) => {
+            report.file_problem(diags, format!("{} {e}.", file.display()));
+            return None;
+        }
+    };
+    let reference = ProfileRef {
+        name: name.clone(),
+        file,
+    };
+    let Some(found) = parsed.profile(&reference.name) else {
+        let names = parsed.names();
+        let have = if names.is_empty() {
+            "; it has no profiles".to_owned()
+        } else {
+            format!("; its profiles are {}", and_list(&names))
+        };
+        report.profile_problem(
+            diags,
+            PROFILE_NOT_FOUND,
+            format!(
+                "{} has no profile \"{}\"{have}.",
+                reference.file.display(),
+                reference.name
+            ),
+        );
+        return None;
+    };
+    match found.account_level() {
+        Ok(creds) => Some(Loaded { reference, creds }),
+        Err(why) => {
+            let at = reference.describe();
+            let (summary, what) = match why {
+                Unusable::WorkspaceLevel => (
+                    PROFILE_WORKSPACE_LEVEL,
+                    format!(
+                        "The {at} has no account_id, so it is a workspace-level profile{}; this \
+                         provider calls only account APIs.",
+                        found
+                            .host
+                            .as_deref()
+                            .and_then(shown_host)
+                            .map(|h| format!(" (host {h})"))
+                            .unwrap_or_default()
+                    ),
+                ),
+                Unusable::NoClientCredentials { missing } => (
+                    PROFILE_NO_CLIENT_CREDENTIALS,
+                    if found.has_token {
+                        format!(
+                            "The {at} has a personal access token (`token`) but no OAuth client \
+                             credentials ({} missing), and this provider signs in only as a \
+                             service principal.",
+                            and_list(&missing)
+                        )
+                    } else {
+                        format!(
+                            "The {at} has no OAuth client credentials ({} missing{}), and this \
+                             provider signs in only as a service principal.",
+                            and_list(&missing),
+                            found
+                                .auth_type
+                                .as_deref()
+                                .map(|t| format!("; it sets auth_type = {t}"))
+                                .unwrap_or_default()
+                        )
+                    },
+                ),
+                Unusable::InvalidValue { key, reason } => (
+                    PROFILE_INVALID_VALUE,
+                    format!("In the {at}, `{key}` {reason}."),
+                ),
+            };
+            report.profile_problem(diags, summary, what);
+            None
+        }
+    }
+}
+
+/// A host as it may be shown: a workspace's origin, a valid host's URL, nothing else (the
+/// text could hold user info).
+fn shown_host(raw: &str) -> Option<String> {
+    match classify_host(raw) {
+        HostKind::Workspace(ws) => Some(ws.origin),
+        _ => parse_host(raw).ok().map(|h| h.as_str().to_owned()),
+    }
+}
+
+/// Turns a profile's problem into the diagnostic its [`Asked`] calls for.
+struct Report<'a> {
+    asked: Asked,
+    name: &'a str,
+    file_from_argument: bool,
+}
+
+impl Report<'_> {
+    /// The file cannot be read: an error when `profile` or `config_file` asked for it, a
+    /// warning when only DATABRICKS_CONFIG_PROFILE did.
+    fn file_problem(&self, diags: &mut Diagnostics, what: String) {
+        if self.file_from_argument {
+            diags.push(
+                Diagnostic::error(
+                    CONFIG_FILE_UNREADABLE,
+                    format!(
+                        "{what} Set `config_file` to the path of a readable Databricks config \
+                         file, or remove it to use ~/.databrickscfg."
+                    ),
+                )
+                .at(AttributePath::attr("config_file")),
+            );
+            return;
+        }
+        match self.asked {
+            Asked::Argument => diags.push(
+                Diagnostic::error(
+                    CONFIG_FILE_UNREADABLE,
+                    format!(
+                        "{what} `profile` asks for profile \"{}\" from it. Write the profile into \
+                         that file, set `config_file` (or DATABRICKS_CONFIG_FILE) to the file \
+                         that has it, or remove `profile`.",
+                        self.name,
+                    ),
+                )
+                .at(AttributePath::attr("profile")),
+            ),
+            Asked::Variable => diags.push(self.variable_warning(CONFIG_FILE_UNREADABLE, &what)),
+            Asked::Unasked => {}
+        }
+    }
+
+    /// The profile is missing or cannot supply management credentials.
+    fn profile_problem(&self, diags: &mut Diagnostics, summary: &str, what: String) {
+        match self.asked {
+            Asked::Argument => diags.push(
+                Diagnostic::error(
+                    summary,
+                    format!(
+                        "{what} Set `profile` to an account-level profile: one with \
+                         account_id, client_id and client_secret of an account-admin service \
+                         principal. Or remove `profile`."
+                    ),
+                )
+                .at(AttributePath::attr("profile")),
+            ),
+            Asked::Variable => diags.push(self.variable_warning(summary, &what)),
+            Asked::Unasked => {}
+        }
+    }
+
+    fn variable_warning(&self, summary: &str, what: &str) -> Diagnostic {
+        Diagnostic::warning(
+            summary,
+            format!(
+                "DATABRICKS_CONFIG_PROFILE is \"{}\". {what} The variable may be set for the \
+                 official Databricks provider, so this provider ignores the profile and goes on \
+                 without it. To use a profile with this provider, set `profile` on its block to \
+                 an account-level profile.",
+                self.name
+            ),
+        )
+        .at(AttributePath::attr("profile"))
+    }
+}
+
+/// The host for account API calls: the first of argument, DATABRICKS_HOST, the profile's
+/// `host` that is not a workspace. A workspace host is skipped with a warning naming the host
+/// used instead: the next source's, else the account console of a government or China
+/// workspace's cloud, else each connection's per-cloud default (`None`). A commercial account
+/// console is `None` too: it is the default of its cloud and wrong for the others.
+fn resolve_host(
+    argument: Option<String>,
+    variable: Option<String>,
+    from_profile: Option<String>,
+    profile: Option<&ProfileRef>,
+    diags: &mut Diagnostics,
+) -> Option<Sourced<AccountHost>> {
+    let candidates = [
+        (argument, Source::Argument),
+        (variable, Source::Variable("DATABRICKS_HOST")),
+        (from_profile, Source::Profile),
+    ];
+    let mut skipped: Vec<(Source, WorkspaceHost)> = Vec::new();
+    let mut invalid_variable = None;
+    let mut chosen: Option<Sourced<AccountHost>> = None;
+    for (raw, source) in candidates {
+        let Some(raw) = raw else { continue };
+        if let HostKind::Workspace(ws) = classify_host(&raw) {
+            skipped.push((source, ws));
+            continue;
+        }
+        match parse_host(&raw) {
+            Ok(value) => {
+                chosen = Some(Sourced { value, source });
+                break;
+            }
+            // An argument's error comes from `validate`; a profile's host was checked with
+            // the profile.
+            Err(reason) => {
+                if source == Source::Variable("DATABRICKS_HOST") {
+                    invalid_variable = Some(reason);
+                }
+            }
+        }
+    }
+    let derived = skipped.iter().find_map(|(_, ws)| {
+        ws.account_console
+            .clone()
+            .map(|value| (value, ws.deployment))
+    });
+    let (host, instead) = match (chosen, derived) {
+        (Some(h), _) => {
+            let from = match h.source {
+                Source::Variable(v) => v.to_owned(),
+                Source::Profile => format!(
+                    "`host` of {}",
+                    profile.map(ProfileRef::describe).unwrap_or_default()
+                ),
+                Source::Argument | Source::Derived => "the `host` argument".to_owned(),
+            };
+            let instead = format!("{} (from {from})", h.value);
+            (Some(h), instead)
+        }
+        (None, Some((value, deployment))) => {
+            let instead = format!("{value}, the account console of {deployment}");
+            (
+                Some(Sourced {
+                    value,
+                    source: Source::Derived,
+                }),
+                instead,
+            )
+        }
+        (None, None) => (None, per_cloud_defaults()),
+    };
+    let host = host.filter(|h| h.value.commercial_default_of().is_none());
+    let instead = if host.is_none() {
+        per_cloud_defaults()
+    } else {
+        instead
+    };
+    for (source, ws) in &skipped {
+        let (subject, hint, remedy) = match source {
+            Source::Argument | Source::Derived => (
+                "The `host` argument".to_owned(),
+                "",
+                "Set `host` to an account console, a proxy or an emulator, or remove it.",
+            ),
+            Source::Variable(v) => (
+                (*v).to_owned(),
+                " (it is probably set for the official Databricks provider)",
+                "To send them to a host of your own (a proxy, an emulator), set `host` on this \
+                 provider's block.",
+            ),
+            Source::Profile => (
+                format!(
+                    "`host` of {}",
+                    profile.map(ProfileRef::describe).unwrap_or_default()
+                ),
+                "",
+                "Set `host` of that profile to its account console, or remove it.",
+            ),
+        };
+        diags.push(
+            Diagnostic::warning(
+                WORKSPACE_HOST,
+                format!(
+                    "{subject} is {}, a workspace of {}, not an account console{hint}. This \
+                     provider calls only account APIs, so it does not send them there: they go \
+                     to {instead}. {remedy}",
+                    ws.origin, ws.deployment
+                ),
+            )
+            .at(AttributePath::attr("host")),
+        );
+    }
+    if let Some(reason) = invalid_variable {
+        diags.push(
+            Diagnostic::warning(
+                INVALID_HOST_VARIABLE,
+                format!(
+                    "DATABRICKS_HOST is not a usable account host: {reason}. It may be set for \
+                     the official Databricks provider, so this provider ignores it: account API \
+                     calls go to {instead}. To send them to a host of your own, set `host` on \
+                     this provider's block."
+                ),
+            )
+            .at(AttributePath::attr("host")),
+        );
+    }
+    host
+}
+
+/// Warns when environment variables replace values of the profile in use: precedence is per
+/// attribute, so a variable set for the official provider would otherwise silently pair with
+/// the profile's other values.
+fn warn_of_overrides(
+    loaded: &Loaded,
+    host: &Option<Sourced<AccountHost>>,
+    ids: [&Option<Sourced<String>>; 2],
+    secret: &Option<Sourced<SecretString>>,
+    diags: &mut Diagnostics,
+) {
+    let profile = &loaded.creds;
+    let mut overridden: Vec<(&'static str, &'static str)> = Vec::new();
+    let from_variable = |source: Source| match source {
+        Source::Variable(v) => Some(v),
+        _ => None,
+    };
+    if let Some(h) = host
+        && let Some(v) = from_variable(h.source)
+        && let Some(theirs) = &profile.host
+        && !matches!(classify_host(theirs), HostKind::Workspace(_))
+        && parse_host(theirs).ok().as_ref() != Some(&h.value)
+    {
+        overridden.push(("host", v));
+    }
+    for (attr, value, theirs) in [
+        (&ACCOUNT_ID, ids[0], &profile.account_id),
+        (&CLIENT_ID, ids[1], &profile.client_id),
+    ] {
+        if let Some(s) = value
+            && let Some(v) = from_variable(s.source)
+            && !s.value.eq_ignore_ascii_case(theirs)
+        {
+            overridden.push((attr.name, v));
+        }
+    }
+    if let Some(s) = secret
+        && let Some(v) = from_variable(s.source)
+        && s.value.expose_secret() != profile.client_secret.expose_secret()
+    {
+        overridden.push((CLIENT_SECRET.name, v));
+    }
+    if overridden.is_empty() {
+        return;
+    }
+    let variables: Vec<&str> = overridden.iter().map(|(_, v)| *v).collect();
+    let keys: Vec<&str> = overridden.iter().map(|(k, _)| *k).collect();
+    let arguments: Vec<String> = keys.iter().map(|k| format!("`{k}`")).collect();
+    let one = overridden.len() == 1;
+    diags.push(
+        Diagnostic::warning(
+            PROFILE_OVERRIDDEN,
+            format!(
+                "{} {} set and take{} precedence over {} of the {} (each setting comes from the \
+                 provider's argument, else its environment variable, else the profile). If {} \
+                 meant for the official Databricks provider, set {} on this provider's block to the \
+                 profile's values, or unset {} for this run.",
+                and_list(&variables),
+                if one { "is" } else { "are" },
+                if one { "s" } else { "" },
+                and_list(&keys),
+                loaded.reference.describe(),
+                if one { "it is" } else { "they are" },
+                and_list(&arguments),
+                if one { "it" } else { "them" },
+            ),
+        )
+        .at(AttributePath::attr("profile")),
+    );
+}
+
+/// The management credentials, when all three parts are given. Incomplete or malformed ones
+/// are an error when an argument is among them (the block opted in), and are otherwise
+/// ignored with one warning: the variables may be set for the official provider. A lone
+/// DATABRICKS_ACCOUNT_ID is ignored without a word.
+fn management(
+    account_id: Option<Sourced<String>>,
+    client_id: Option<Sourced<String>>,
+    client_secret: Option<Sourced<SecretString>>,
+    diags: &mut Diagnostics,
+) -> Option<Management> {
+    let sources: Vec<(&Attr, Option<Source>)> = vec![
+        (&ACCOUNT_ID, account_id.as_ref().map(|s| s.source)),
+        (&CLIENT_ID, client_id.as_ref().map(|s| s.source)),
+        (&CLIENT_SECRET, client_secret.as_ref().map(|s| s.source)),
+    ];
+    let explicit = sources.iter().any(|(_, s)| *s == Some(Source::Argument));
+    let (Some(account_id), Some(client_id), Some(client_secret)) =
+        (account_id, client_id, client_secret)
+    else {
+        let given: Vec<(&Attr, Source)> = sources
+            .iter()
+            .filter_map(|(a, s)| s.map(|s| (*a, s)))
+            .collect();
+        let missing: Vec<&Attr> = sources
+            .iter()
+            .filter(|(_, s)| s.is_none())
+            .map(|(a, _)| *a)
+            .collect();
+        let first_missing = missing.first().map_or("client_id", |a| a.name);
+        if given.is_empty() {
+            return None;
+        }
+        if explicit {
+            let given: Vec<String> = given
+                .iter()
+                .map(|(a, s)| match s {
+                    Source::Variable(v) => format!("`{}` (from {v})", a.name),
+                    _ => format!("`{}`", a.name),
+                })
+                .collect();
+            let missing: Vec<String> = missing.iter().map(|a| format!("`{}`", a.name)).collect();
+            diags.push(
+                Diagnostic::error(
+                    INCOMPLETE_MANAGEMENT,
+                    format!(
+                        "Management credentials need `account_id`, `client_id` and \
+                         `client_secret` together; {} {} given, but {} {} missing. Set the \
+                         missing ones on this provider's block (or with DATABRICKS_ACCOUNT_ID, \
+                         DATABRICKS_CLIENT_ID, DATABRICKS_CLIENT_SECRET, or a config profile), \
+                         or remove the management arguments to check each connection with its \
+                         own secret.",
+                        and_list(&given),
+                        if given.len() == 1 { "is" } else { "are" },
+                        and_list(&missing),
+                        if missing.len() == 1 { "is" } else { "are" },
+                    ),
+                )
+                .at(AttributePath::attr(first_missing)),
+            );
+            return None;
+        }
+        // Only variables gave anything (a profile is used only when complete).
+        if given.len() == 1 && given[0].0.name == ACCOUNT_ID.name {
+            return None;
+        }
+        let set: Vec<&str> = given.iter().map(|(a, _)| a.variable).collect();
+        let lacking: Vec<String> = missing
+            .iter()
+            .map(|a| format!("{} (`{}` or {})", a.what, a.name, a.variable))
+            .collect();
+        let opt_in_arguments: Vec<String> =
+            missing.iter().map(|a| format!("`{}`", a.name)).collect();
+        let opt_in_variables: Vec<&str> = missing.iter().map(|a| a.variable).collect();
+        let one = set.len() == 1;
+        diags.push(
+            Diagnostic::warning(
+                INCOMPLETE_MANAGEMENT_IGNORED,
+                format!(
+                    "{} {} set, but {} {} not. {} often set for the official Databricks \
+                     provider; this provider uses management credentials only when the account \
+                     ID, client ID and client secret are all given, so it ignores {} and checks \
+                     each connection with its own secret. To use {} as management credentials \
+                     here, set {} on this provider's block, or {}.",
+                    and_list(&set),
+                    if one { "is" } else { "are" },
+                    and_list(&lacking),
+                    if missing.len() == 1 { "is" } else { "are" },
+                    if one {
+                        "This variable is"
+                    } else {
+                        "These variables are"
+                    },
+                    if one { "it" } else { "them" },
+                    if one { "it" } else { "them" },
+                    and_list(&opt_in_arguments),
+                    and_list(&opt_in_variables),
+                ),
+            )
+            .at(AttributePath::attr(first_missing)),
+        );
+        return None;
+    };
+    // Arguments were checked by `validate`, a profile's values with the profile.
+    let malformed: Vec<(&Attr, &'static str, &str)> =
+        [(&ACCOUNT_ID, &account_id), (&CLIENT_ID, &client_id)]
+            .into_iter()
+            .filter_map(|(attr, s)| match s.source {
+                Source::Variable(v) if !check::is_uuid(&s.value) => {
+                    Some((attr, v, s.value.as_str()))
+                }
+                _ => None,
+            })
+            .collect();
+    if malformed.is_empty() {
+        return Some(Management {
+            account_id: account_id.value,
+            client_id: client_id.value,
+            client_secret: client_secret.value,
+        });
+    }
+    if explicit {
+        for (attr, variable, value) in malformed {
+            diags.push(
+                Diagnostic::error(
+                    "Invalid UUID",
+                    format!(
+                        "{variable} is \"{value}\", but {} of the management credentials must be \
+                         a UUID like 0d2a7b1c-1234-4abc-9def-0123456789ab. Correct the variable, \
+                         or set `{}` on this provider's block.",
+                        attr.what, attr.name
+                    ),
+                )
+                .at(AttributePath::attr(attr.name)),
+            );
+        }
+        return None;
+    }
+    let first_bad = malformed
+        .first()
+        .map_or(ACCOUNT_ID.name, |(a, _, _)| a.name);
+    let shown: Vec<String> = malformed
+        .iter()
+        .map(|(_, variable, value)| format!("{variable} is \"{value}\""))
+        .collect();
+    diags.push(
+        Diagnostic::warning(
+            INVALID_MANAGEMENT_IGNORED,
+            format!(
+                "{}, not a UUID like 0d2a7b1c-1234-4abc-9def-0123456789ab. DATABRICKS_ACCOUNT_ID, \
+                 DATABRICKS_CLIENT_ID and DATABRICKS_CLIENT_SECRET may be set for the official \
+                 Databricks provider, so this provider ignores them as management credentials \
+                 and checks each connection with its own secret. To use management credentials \
+                 here, set `account_id`, `client_id` and `client_secret` on this provider's \
+                 block.",
+                and_list(&shown)
+            ),
+        )
+        .at(AttributePath::attr(first_bad)),
+    );
+    None
 }
 
 #[cfg(test)]
@@ -246,6 +961,8 @@ mod tests {
             "account_id",
             "client_id",
             "client_secret",
+            "profile",
+            "config_file",
             "http_timeout_seconds",
             "retry_timeout_seconds",
             "rate_limit",
@@ -325,5 +1042,589 @@ mod tests {
         let c = ready(resolve(&config(&other), |_| None));
         assert!(!a.same_as(&c));
         assert!(!a.same_as(&ready(resolve(&config(&[]), |_| None))));
+    }
+
+    // ---- Profiles, precedence and neighbours (DESIGN §3) ----
+
+    const ACC: &str = "0d2a7b1c-1234-4abc-9def-0123456789ab";
+    const CID: &str = "6f7c4a1e-2b3d-4e5f-8a9b-0c1d2e3f4a5b";
+    const OTHER_ACC: &str = "11111111-2222-4333-8444-555555555555";
+    const OTHER_CID: &str = "66666666-7777-4888-9999-000000000000";
+    const AZURE_WS: &str = "https://adb-1234567890123456.7.azuredatabricks.net";
+
+    /// A home directory with `.databrickscfg` holding `text`.
+    fn home_with(text: &str) -> tempfile::TempDir {
+        let home = tempfile::tempdir().unwrap();
+        std::fs::write(home.path().join(".databrickscfg"), text).unwrap();
+        home
+    }
+
+    fn home_var(home: &tempfile::TempDir) -> (&'static str, String) {
+        ("HOME", home.path().to_str().unwrap().to_string())
+    }
+
+    fn env_of(pairs: Vec<(&'static str, String)>) -> impl Fn(&str) -> Option<String> {
+        move |name: &str| {
+            pairs
+                .iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| v.clone())
+        }
+    }
+
+    fn section(name: &str, host: Option<&str>, acc: &str, cid: &str, secret: &str) -> String {
+        format!(
+            "[{name}]\n{}account_id = {acc}\nclient_id = {cid}\nclient_secret = {secret}\n",
+            host.map(|h| format!("host = {h}\n")).unwrap_or_default()
+        )
+    }
+
+    /// Settings and warnings, or the errors.
+    fn run(
+        c: &Value,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<(Settings, Vec<Diagnostic>), Vec<Diagnostic>> {
+        match resolve(c, env) {
+            Ok(Resolved::Ready { settings, warnings }) => {
+                Ok((settings, warnings.iter().cloned().collect()))
+            }
+            Ok(Resolved::Pending { warning }) => panic!("pending: {warning:?}"),
+            Err(d) => Err(d.iter().cloned().collect()),
+        }
+    }
+
+    fn summaries(diags: &[Diagnostic]) -> Vec<&str> {
+        diags.iter().map(|d| d.summary.as_str()).collect()
+    }
+
+    fn at(d: &Diagnostic) -> AttributePath {
+        d.attribute.clone().unwrap_or_else(AttributePath::root)
+    }
+
+    fn mgmt(s: &Settings) -> (String, String, String) {
+        let m = s.management.as_ref().expect("management credentials");
+        (
+            m.account_id.clone(),
+            m.client_id.clone(),
+            m.client_secret.expose_secret().to_string(),
+        )
+    }
+
+    #[test]
+    fn precedence_is_per_attribute_argument_then_variable_then_profile() {
+        let home = home_with(&section(
+            "okta",
+            Some("http://127.0.0.1:7"),
+            ACC,
+            CID,
+            "dose-profile",
+        ));
+        let c = config(&[("profile", "okta"), ("client_secret", "dose-argument")]);
+        let env = env_of(vec![
+            home_var(&home),
+            ("DATABRICKS_CLIENT_ID", OTHER_CID.into()),
+            ("DATABRICKS_CLIENT_SECRET", "dose-variable".into()),
+        ]);
+        let (s, warnings) = run(&c, env).unwrap();
+        assert_eq!(
+            mgmt(&s),
+            (ACC.into(), OTHER_CID.into(), "dose-argument".into()),
+            "account_id from the profile, client_id from the variable, the secret from the argument"
+        );
+        assert_eq!(s.host.unwrap().as_str(), "http://127.0.0.1:7");
+        // The variable that replaced a profile value is named; the argument is not.
+        assert_eq!(summaries(&warnings), vec![PROFILE_OVERRIDDEN]);
+        assert!(warnings[0].detail.contains("DATABRICKS_CLIENT_ID"));
+        assert!(!warnings[0].detail.contains("DATABRICKS_CLIENT_SECRET"));
+        assert!(warnings[0].detail.contains("profile \"okta\""));
+
+        // Host: argument over variable over profile.
+        let host = |pairs: &[(&str, &str)], vars: Vec<(&'static str, String)>| {
+            let mut vars = vars;
+            vars.push(home_var(&home));
+            let (s, _) = run(&config(pairs), env_of(vars)).unwrap();
+            s.host.map(|h| h.as_str().to_owned())
+        };
+        let var = vec![("DATABRICKS_HOST", "http://127.0.0.1:8".to_string())];
+        assert_eq!(
+            host(
+                &[("profile", "okta"), ("host", "http://127.0.0.1:9")],
+                var.clone()
+            )
+            .as_deref(),
+            Some("http://127.0.0.1:9")
+        );
+        assert_eq!(
+            host(&[("profile", "okta")], var).as_deref(),
+            Some("http://127.0.0.1:8")
+        );
+        assert_eq!(
+            host(&[("profile", "okta")], vec![]).as_deref(),
+            Some("http://127.0.0.1:7")
+        );
+    }
+
+    #[test]
+    fn the_argument_picks_the_profile_over_the_variable_and_the_file_likewise() {
+        let home = home_with(&format!(
+            "{}{}",
+            section("a", None, ACC, CID, "dose-a"),
+            section("b", None, OTHER_ACC, OTHER_CID, "dose-b")
+        ));
+        let elsewhere = tempfile::tempdir().unwrap();
+        let other_file = elsewhere.path().join("cfg");
+        std::fs::write(&other_file, section("a", None, OTHER_ACC, CID, "dose-c")).unwrap();
+        let base = || vec![home_var(&home), ("DATABRICKS_CONFIG_PROFILE", "b".into())];
+        let (s, w) = run(&config(&[("profile", "a")]), env_of(base())).unwrap();
+        assert_eq!(mgmt(&s).2, "dose-a");
+        assert!(w.is_empty(), "{w:?}");
+        let (s, _) = run(&config(&[]), env_of(base())).unwrap();
+        assert_eq!(mgmt(&s).2, "dose-b");
+        // config_file over DATABRICKS_CONFIG_FILE over ~/.databrickscfg.
+        let mut vars = base();
+        vars.push((
+            "DATABRICKS_CONFIG_FILE",
+            other_file.to_str().unwrap().into(),
+        ));
+        let (s, _) = run(&config(&[("profile", "a")]), env_of(vars.clone())).unwrap();
+        assert_eq!(mgmt(&s).2, "dose-c");
+        let home_file = home.path().join(".databrickscfg");
+        let (s, _) = run(
+            &config(&[
+                ("profile", "a"),
+                ("config_file", home_file.to_str().unwrap()),
+            ]),
+            env_of(vars),
+        )
+        .unwrap();
+        assert_eq!(mgmt(&s).2, "dose-a");
+        // `~` is HOME.
+        let (s, _) = run(
+            &config(&[("profile", "a"), ("config_file", "~/.databrickscfg")]),
+            env_of(vec![home_var(&home)]),
+        )
+        .unwrap();
+        assert_eq!(mgmt(&s).2, "dose-a");
+    }
+
+    #[test]
+    fn default_is_used_unasked_only_when_complete_and_nothing_else_is_configured() {
+        let complete = home_with(&section(
+            "DEFAULT",
+            Some("http://127.0.0.1:7"),
+            ACC,
+            CID,
+            "dose-default",
+        ));
+        let (s, w) = run(&config(&[]), env_of(vec![home_var(&complete)])).unwrap();
+        assert_eq!(mgmt(&s).2, "dose-default");
+        assert_eq!(s.host.as_ref().unwrap().as_str(), "http://127.0.0.1:7");
+        assert!(w.is_empty());
+
+        // Anything less is silence: workspace, token, missing secret, bad IDs, no file.
+        for text in [
+            format!("[DEFAULT]\nhost = {AZURE_WS}\ntoken = dapi123\n"),
+            format!("[DEFAULT]\naccount_id = {ACC}\ntoken = dapi123\n"),
+            format!("[DEFAULT]\naccount_id = {ACC}\nclient_id = {CID}\n"),
+            section("DEFAULT", None, "acc-1", CID, "dose"),
+            section("DEFAULT", Some("http://10.0.0.1"), ACC, CID, "dose"),
+            section("other", None, ACC, CID, "dose"),
+            "[broken\n".to_string(),
+        ] {
+            let home = home_with(&text);
+            let (s, w) = run(&config(&[]), env_of(vec![home_var(&home)])).unwrap();
+            assert!(s.management.is_none(), "{text}");
+            assert!(w.is_empty(), "{text}: {w:?}");
+        }
+        let empty = tempfile::tempdir().unwrap();
+        let (s, w) = run(&config(&[]), env_of(vec![home_var(&empty)])).unwrap();
+        assert!(s.management.is_none() && w.is_empty());
+        let (s, w) = run(&config(&[]), |_| None).unwrap();
+        assert!(s.management.is_none() && w.is_empty(), "no HOME at all");
+
+        // As in the SDKs, a host or client credentials from the block or the environment
+        // mean DEFAULT is not read: its secret never pairs with settings from elsewhere.
+        let (s, _) = run(
+            &config(&[("host", "http://127.0.0.1:9")]),
+            env_of(vec![home_var(&complete)]),
+        )
+        .unwrap();
+        assert!(s.management.is_none());
+        let (s, w) = run(
+            &config(&[]),
+            env_of(vec![
+                home_var(&complete),
+                ("DATABRICKS_CLIENT_SECRET", "dose-variable".into()),
+            ]),
+        )
+        .unwrap();
+        assert!(s.management.is_none());
+        assert_eq!(summaries(&w), vec![INCOMPLETE_MANAGEMENT_IGNORED]);
+        // A lone DATABRICKS_ACCOUNT_ID does not count (it is no credential) ...
+        let (s, _) = run(
+            &config(&[]),
+            env_of(vec![
+                home_var(&complete),
+                ("DATABRICKS_ACCOUNT_ID", ACC.into()),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(mgmt(&s).2, "dose-default");
+        // ... and neither does a workspace host, which is never used.
+        let (s, w) = run(
+            &config(&[]),
+            env_of(vec![
+                home_var(&complete),
+                ("DATABRICKS_HOST", AZURE_WS.into()),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(mgmt(&s).2, "dose-default");
+        assert_eq!(s.host.unwrap().as_str(), "http://127.0.0.1:7");
+        assert_eq!(summaries(&w), vec![WORKSPACE_HOST]);
+    }
+
+    #[test]
+    fn an_unusable_profile_is_an_error_when_the_argument_asks_and_a_warning_when_the_variable_does()
+    {
+        let file = format!(
+            "[workspace]\nhost = {AZURE_WS}\ntoken = dapiTOKENVALUE\n\n\
+             [pat]\naccount_id = {ACC}\ntoken = dapiTOKENVALUE\n\n\
+             [u2m]\naccount_id = {ACC}\nauth_type = databricks-cli\n\n\
+             [bad-id]\naccount_id = {ACC}\nclient_id = app-1\nclient_secret = doseSECRETVALUE\n\n\
+             [bad-host]\nhost = http://10.0.0.1\naccount_id = {ACC}\nclient_id = {CID}\n\
+             client_secret = doseSECRETVALUE\n"
+        );
+        let home = home_with(&file);
+        let cases = [
+            ("nope", PROFILE_NOT_FOUND, "has no profile \"nope\""),
+            ("workspace", PROFILE_WORKSPACE_LEVEL, AZURE_WS),
+            (
+                "pat",
+                PROFILE_NO_CLIENT_CREDENTIALS,
+                "personal access token",
+            ),
+            (
+                "u2m",
+                PROFILE_NO_CLIENT_CREDENTIALS,
+                "auth_type = databricks-cli",
+            ),
+            (
+                "bad-id",
+                PROFILE_INVALID_VALUE,
+                "`client_id` must be a UUID",
+            ),
+            ("bad-host", PROFILE_INVALID_VALUE, "`host`"),
+        ];
+        let path = home.path().join(".databrickscfg");
+        let path = path.to_str().unwrap();
+        for (name, summary, mention) in cases {
+            let errors = run(&config(&[("profile", name)]), env_of(vec![home_var(&home)]))
+                .map(|(_, w)| w)
+                .unwrap_err();
+            assert_eq!(summaries(&errors), vec![summary], "{name}");
+            let e = &errors[0];
+            assert_eq!(at(e), AttributePath::attr("profile"), "{name}");
+            for part in [path, mention, "Set `profile`"] {
+                assert!(e.detail.contains(part), "{name}: {part:?} in {}", e.detail);
+            }
+
+            let (s, warnings) = run(
+                &config(&[]),
+                env_of(vec![
+                    home_var(&home),
+                    ("DATABRICKS_CONFIG_PROFILE", name.into()),
+                ]),
+            )
+            .unwrap();
+            assert!(s.management.is_none(), "{name}");
+            assert_eq!(summaries(&warnings), vec![summary], "{name}");
+            let w = &warnings[0];
+            for part in [
+                path,
+                mention,
+                "DATABRICKS_CONFIG_PROFILE",
+                "ignores the profile",
+            ] {
+                assert!(w.detail.contains(part), "{name}: {part:?} in {}", w.detail);
+            }
+            for leaked in ["dapiTOKENVALUE", "doseSECRETVALUE"] {
+                assert!(
+                    !format!("{errors:?}{warnings:?}").contains(leaked),
+                    "{name}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn file_problems_point_at_what_asked_for_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let missing = dir.path().join("missing");
+        let missing = missing.to_str().unwrap();
+        // `config_file` names a file that is not there: an error at it, asked or not.
+        for c in [
+            config(&[("config_file", missing)]),
+            config(&[("config_file", missing), ("profile", "p")]),
+        ] {
+            let errors = run(&c, env_of(vec![])).map(|(_, w)| w).unwrap_err();
+            assert_eq!(summaries(&errors), vec![CONFIG_FILE_UNREADABLE]);
+            assert_eq!(at(&errors[0]), AttributePath::attr("config_file"));
+            assert!(errors[0].detail.contains(missing));
+        }
+        // `profile` with no file: an error at `profile`; HOME unset says so.
+        let errors = run(&config(&[("profile", "p")]), env_of(vec![home_var(&dir)]))
+            .map(|(_, w)| w)
+            .unwrap_err();
+        assert_eq!(at(&errors[0]), AttributePath::attr("profile"));
+        assert!(errors[0].detail.contains(".databrickscfg does not exist"));
+        let errors = run(&config(&[("profile", "p")]), |_| None)
+            .map(|(_, w)| w)
+            .unwrap_err();
+        assert!(errors[0].detail.contains("HOME is not set"), "{errors:?}");
+        // The variables alone: a missing file is silence, even when DATABRICKS_CONFIG_FILE
+        // names it; asked for by DATABRICKS_CONFIG_PROFILE it is a warning.
+        let (_, w) = run(
+            &config(&[]),
+            env_of(vec![("DATABRICKS_CONFIG_FILE", missing.into())]),
+        )
+        .unwrap();
+        assert!(w.is_empty());
+        let (_, w) = run(
+            &config(&[]),
+            env_of(vec![
+                ("DATABRICKS_CONFIG_FILE", missing.into()),
+                ("DATABRICKS_CONFIG_PROFILE", "p".into()),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(summaries(&w), vec![CONFIG_FILE_UNREADABLE]);
+    }
+
+    #[test]
+    fn management_credentials_only_from_the_environment_never_fail() {
+        let cases: [(&[&str], Option<&str>); 7] = [
+            (&["DATABRICKS_ACCOUNT_ID"], None),
+            (
+                &["DATABRICKS_CLIENT_ID", "DATABRICKS_CLIENT_SECRET"],
+                Some("account_id"),
+            ),
+            (&["DATABRICKS_CLIENT_ID"], Some("account_id")),
+            (&["DATABRICKS_CLIENT_SECRET"], Some("account_id")),
+            (
+                &["DATABRICKS_ACCOUNT_ID", "DATABRICKS_CLIENT_ID"],
+                Some("client_secret"),
+            ),
+            (
+                &["DATABRICKS_ACCOUNT_ID", "DATABRICKS_CLIENT_SECRET"],
+                Some("client_id"),
+            ),
+            (
+                &[
+                    "DATABRICKS_ACCOUNT_ID",
+                    "DATABRICKS_CLIENT_ID",
+                    "DATABRICKS_CLIENT_SECRET",
+                ],
+                None,
+            ),
+        ];
+        for (set, first_missing) in cases {
+            let vars = set
+                .iter()
+                .map(|v| {
+                    let value = match *v {
+                        "DATABRICKS_ACCOUNT_ID" => ACC,
+                        "DATABRICKS_CLIENT_ID" => CID,
+                        _ => "dose-variable",
+                    };
+                    (*v, value.to_string())
+                })
+                .collect();
+            let (s, w) = run(&config(&[]), env_of(vars)).unwrap();
+            match first_missing {
+                None if set.len() == 3 => {
+                    assert!(s.management.is_some());
+                    assert!(w.is_empty());
+                }
+                None => {
+                    assert!(s.management.is_none());
+                    assert!(w.is_empty(), "a lone account ID is silence: {w:?}");
+                }
+                Some(missing) => {
+                    assert!(s.management.is_none(), "{set:?}");
+                    assert_eq!(
+                        summaries(&w),
+                        vec![INCOMPLETE_MANAGEMENT_IGNORED],
+                        "{set:?}"
+                    );
+                    assert_eq!(at(&w[0]), AttributePath::attr(missing));
+                    for var in set {
+                        assert!(w[0].detail.contains(var), "{set:?}: {}", w[0].detail);
+                    }
+                    assert!(w[0].detail.contains(&format!("`{missing}`")));
+                    assert!(w[0].detail.contains("official Databricks provider"));
+                    assert!(!w[0].detail.contains("dose-variable"));
+                }
+            }
+        }
+        // Malformed IDs from the environment: ignored with a warning too.
+        let (s, w) = run(
+            &config(&[]),
+            env_of(vec![
+                ("DATABRICKS_ACCOUNT_ID", ACC.into()),
+                ("DATABRICKS_CLIENT_ID", "azure-app".into()),
+                ("DATABRICKS_CLIENT_SECRET", "dose".into()),
+            ]),
+        )
+        .unwrap();
+        assert!(s.management.is_none());
+        assert_eq!(summaries(&w), vec![INVALID_MANAGEMENT_IGNORED]);
+    }
+
+    #[test]
+    fn an_argument_opts_in_and_then_incomplete_or_malformed_is_an_error() {
+        // The issue 9 case: credentials in the environment, the account ID on this block.
+        let vars = || {
+            vec![
+                ("DATABRICKS_CLIENT_ID", CID.to_string()),
+                ("DATABRICKS_CLIENT_SECRET", "dose-variable".to_string()),
+            ]
+        };
+        let (s, w) = run(&config(&[("account_id", ACC)]), env_of(vars())).unwrap();
+        assert_eq!(mgmt(&s), (ACC.into(), CID.into(), "dose-variable".into()));
+        assert!(w.is_empty());
+
+        let errors = run(&config(&[("client_id", CID)]), env_of(vec![]))
+            .map(|(_, w)| w)
+            .unwrap_err();
+        assert_eq!(summaries(&errors), vec![INCOMPLETE_MANAGEMENT]);
+        assert_eq!(at(&errors[0]), AttributePath::attr("account_id"));
+
+        let errors = run(
+            &config(&[("account_id", ACC)]),
+            env_of(vec![("DATABRICKS_CLIENT_SECRET", "dose".into())]),
+        )
+        .map(|(_, w)| w)
+        .unwrap_err();
+        assert_eq!(at(&errors[0]), AttributePath::attr("client_id"));
+        assert!(
+            errors[0]
+                .detail
+                .contains("`client_secret` (from DATABRICKS_CLIENT_SECRET)"),
+            "{}",
+            errors[0].detail
+        );
+
+        let errors = run(
+            &config(&[("account_id", ACC)]),
+            env_of(vec![
+                ("DATABRICKS_CLIENT_ID", "azure-app".into()),
+                ("DATABRICKS_CLIENT_SECRET", "dose".into()),
+            ]),
+        )
+        .map(|(_, w)| w)
+        .unwrap_err();
+        assert_eq!(summaries(&errors), vec!["Invalid UUID"]);
+        assert_eq!(at(&errors[0]), AttributePath::attr("client_id"));
+    }
+
+    #[test]
+    fn workspace_hosts_are_never_used_for_account_calls() {
+        let host_and_warnings = |c: Value, vars: Vec<(&'static str, String)>| {
+            let (s, w) = run(&c, env_of(vars)).unwrap();
+            (s.host.map(|h| h.as_str().to_owned()), w)
+        };
+        // A commercial workspace: the per-cloud defaults.
+        let (host, w) = host_and_warnings(config(&[]), vec![("DATABRICKS_HOST", AZURE_WS.into())]);
+        assert_eq!(host, None);
+        assert_eq!(summaries(&w), vec![WORKSPACE_HOST]);
+        assert_eq!(at(&w[0]), AttributePath::attr("host"));
+        for part in [
+            "DATABRICKS_HOST",
+            AZURE_WS,
+            "official Databricks provider",
+            "https://accounts.azuredatabricks.net (azure)",
+        ] {
+            assert!(w[0].detail.contains(part), "{part}: {}", w[0].detail);
+        }
+        // Government and China workspaces: their cloud's account console.
+        for (workspace, console) in [
+            (
+                "https://dbc-1.cloud.databricks.us",
+                "https://accounts.cloud.databricks.us",
+            ),
+            (
+                "dbc-1.cloud.databricks.mil",
+                "https://accounts-dod.cloud.databricks.mil",
+            ),
+            (
+                "https://adb-1.2.databricks.azure.us/?o=1",
+                "https://accounts.azuredatabricks.us",
+            ),
+            (
+                "https://adb-1.2.databricks.azure.cn",
+                "https://accounts.azuredatabricks.cn",
+            ),
+        ] {
+            let (host, w) =
+                host_and_warnings(config(&[]), vec![("DATABRICKS_HOST", workspace.into())]);
+            assert_eq!(host.as_deref(), Some(console), "{workspace}");
+            assert!(w[0].detail.contains(console));
+        }
+        // The argument too; then the next source is used if there is one.
+        let (host, w) = host_and_warnings(config(&[("host", AZURE_WS)]), vec![]);
+        assert_eq!(host, None);
+        assert!(w[0].detail.starts_with("The `host` argument is"));
+        let (host, w) = host_and_warnings(
+            config(&[("host", AZURE_WS)]),
+            vec![("DATABRICKS_HOST", "http://127.0.0.1:9".into())],
+        );
+        assert_eq!(host.as_deref(), Some("http://127.0.0.1:9"));
+        assert!(
+            w[0].detail
+                .contains("http://127.0.0.1:9 (from DATABRICKS_HOST)")
+        );
+    }
+
+    #[test]
+    fn hosts_are_normalised_as_in_the_sdks_and_commercial_consoles_are_the_defaults() {
+        let host = |vars: Vec<(&'static str, String)>| {
+            let (s, w) = run(&config(&[]), env_of(vars)).unwrap();
+            (s.host.map(|h| h.as_str().to_owned()), w)
+        };
+        let (h, w) = host(vec![(
+            "DATABRICKS_HOST",
+            "accounts.cloud.databricks.us".into(),
+        )]);
+        assert_eq!(h.as_deref(), Some("https://accounts.cloud.databricks.us"));
+        assert!(w.is_empty());
+        // The official provider's account host on AWS would send an Azure account's calls to
+        // the AWS console: a commercial console only confirms its cloud's default.
+        for console in [
+            "https://accounts.cloud.databricks.com",
+            "https://accounts.azuredatabricks.net/",
+        ] {
+            let (h, w) = host(vec![("DATABRICKS_HOST", console.into())]);
+            assert_eq!(h, None, "{console}");
+            assert!(w.is_empty());
+        }
+        // A malformed variable is a warning; a malformed argument an error at `host`.
+        let (h, w) = host(vec![("DATABRICKS_HOST", "http://10.1.2.3".into())]);
+        assert_eq!(h, None);
+        assert_eq!(summaries(&w), vec![INVALID_HOST_VARIABLE]);
+        let errors = run(&config(&[("host", "http://10.1.2.3")]), |_| None)
+            .map(|(_, w)| w)
+            .unwrap_err();
+        assert_eq!(summaries(&errors), vec!["Invalid account host"]);
+    }
+
+    #[test]
+    fn blank_profile_and_config_file_arguments_are_refused() {
+        for name in ["profile", "config_file"] {
+            let d = validate(&config(&[(name, " ")]));
+            let e = d.iter().next().unwrap();
+            assert_eq!(e.summary, "Value must not be blank");
+            assert_eq!(at(e), AttributePath::attr(name));
+        }
     }
 }

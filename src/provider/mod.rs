@@ -2,6 +2,7 @@
 //! functions over decoded values. Knows nothing of gRPC or msgpack.
 
 pub mod config;
+pub mod profile;
 pub mod schema;
 
 use std::sync::atomic::{AtomicBool, Ordering};

@@ -12,9 +12,12 @@ pub fn provider_schema() -> Schema {
             Attribute::optional("host", Type::String).describe(
                 "Account console base URL used for every connection, overriding the per-cloud \
                  default (`https://accounts.cloud.databricks.com`, \
-                 `https://accounts.azuredatabricks.net`, `https://accounts.gcp.databricks.com`). \
-                 Use it for government clouds, a proxy or the bundled emulator. `http://` is \
-                 accepted only for loopback addresses. Environment variable: `DATABRICKS_HOST`.",
+                 `https://accounts.azuredatabricks.net`, `https://accounts.gcp.databricks.com`; \
+                 set to one of these, it changes nothing: each connection keeps its own cloud's \
+                 console). Use it for government clouds, a proxy or the bundled emulator. \
+                 `http://` is accepted only for loopback addresses; without a scheme, \
+                 `https://` is assumed. A workspace URL is never used for account API calls: it \
+                 is ignored with a warning. Environment variable: `DATABRICKS_HOST`.",
             ),
             Attribute::optional("account_id", Type::String).describe(
                 "Databricks account ID (UUID) the management credentials belong to. Environment \
@@ -32,6 +35,21 @@ pub fn provider_schema() -> Schema {
                      `DATABRICKS_CLIENT_SECRET`.",
                 )
                 .sensitive(),
+            Attribute::optional("profile", Type::String).describe(
+                "Name of a Databricks config profile to read the management credentials \
+                 (`account_id`, `client_id`, `client_secret`) and `host` from, such as one \
+                 written by the Databricks CLI. Each setting comes from this block's argument, \
+                 else its environment variable, else the profile. A profile that does not exist \
+                 or holds no OAuth client credentials of an account is an error. Without it (and \
+                 without `DATABRICKS_CONFIG_PROFILE`), the `DEFAULT` profile is used only when it \
+                 is complete and nothing else sets the host or credentials. Environment \
+                 variable: `DATABRICKS_CONFIG_PROFILE` (an unusable profile it names is a \
+                 warning and is ignored).",
+            ),
+            Attribute::optional("config_file", Type::String).describe(
+                "Path of the Databricks config file that holds the profiles. Default \
+                 `~/.databrickscfg`. Environment variable: `DATABRICKS_CONFIG_FILE`.",
+            ),
             Attribute::optional("http_timeout_seconds", Type::Number)
                 .describe("Timeout of one HTTP request, in seconds. Default `60`."),
             Attribute::optional("retry_timeout_seconds", Type::Number).describe(

@@ -142,7 +142,12 @@ impl Workdir {
             .env_remove("DATABRICKS_HOST")
             .env_remove("DATABRICKS_ACCOUNT_ID")
             .env_remove("DATABRICKS_CLIENT_ID")
-            .env_remove("DATABRICKS_CLIENT_SECRET");
+            .env_remove("DATABRICKS_CLIENT_SECRET")
+            .env_remove("DATABRICKS_CONFIG_PROFILE")
+            .env_remove("DATABRICKS_CONFIG_FILE")
+            // `~/.databrickscfg` is this working directory's `.databrickscfg`: the developer's
+            // real one is never read. A test may point HOME elsewhere with `env`.
+            .env("HOME", self.dir.path());
         for (k, v) in &self.env {
             cmd.env(k, v);
         }

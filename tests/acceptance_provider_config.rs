@@ -1,0 +1,347 @@
+//! Acceptance: a good neighbour to the official Databricks provider. Its `DATABRICKS_*`
+//! variables may be set for it in the same run; none of them, in any partial set, makes this
+//! provider fail, and a host that names a workspace is never used for account API calls.
+//!
+//! Which credentials a refresh used shows in what it can see: after the connection's secret is
+//! deleted, management credentials report `secret_not_found`, the connection's own secret only
+//! `credentials_rejected` (DESIGN §4, Read).
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod support;
+
+use databricks_account_emulator::canonical;
+use support::connection::{
+    Connection, Fixture, Management, assert_detail_mentions, assert_points_at, diagnostic, quote,
+};
+use support::terraform::{Output, Workdir, required_providers};
+
+const AZURE_WORKSPACE: &str = "https://adb-1234567890123456.7.azuredatabricks.net";
+
+/// main.tf: the canonical connection, with the given lines as the provider block's body.
+fn configure(fx: &Fixture, provider_lines: &[String]) {
+    let tf = format!(
+        "{}\nprovider \"databricks\" {{\n{}\n}}\n\n{}",
+        required_providers(),
+        provider_lines.join("\n"),
+        Connection::canonical().block("c")
+    );
+    fx.work.write("main.tf", &tf);
+}
+
+fn host_line(fx: &Fixture) -> String {
+    format!("  host = {}", quote(&fx.emu.url()))
+}
+
+/// Terraform's own warning about `dev_overrides`, in every run of these tests.
+const DEV_OVERRIDES: &str = "Provider development overrides are in effect";
+
+/// The provider's diagnostics of a `-json` run (Terraform's `dev_overrides` warning left out).
+fn ours(out: &Output) -> Vec<serde_json::Value> {
+    out.diagnostics()
+        .into_iter()
+        .filter(|d| d["summary"] != DEV_OVERRIDES)
+        .collect()
+}
+
+/// Summaries of the provider's warnings in a `-json` run, each once: `terraform apply`
+/// configures the provider in its plan walk and again in its apply walk, and shows the
+/// warnings of both (see `configure_warnings_show_once_per_walk`).
+fn warnings(out: &Output) -> Vec<String> {
+    let mut seen: Vec<String> = Vec::new();
+    for d in ours(out) {
+        let summary = d["summary"].as_str().unwrap_or_default().to_string();
+        if d["severity"] == "warning" && !seen.contains(&summary) {
+            seen.push(summary);
+        }
+    }
+    seen
+}
+
+/// `terraform apply -json` succeeds and both plans are then empty; returns the apply.
+#[track_caller]
+fn apply_ok(work: &Workdir) -> Output {
+    let out = work.apply_json();
+    assert_eq!(out.code, 0, "apply failed:\n{}", out.combined());
+    work.assert_no_changes();
+    out
+}
+
+/// Deletes the canonical connection's secret and returns the status a refresh-only plan then
+/// shows for it.
+#[track_caller]
+fn status_after_secret_deleted(fx: &Fixture) -> String {
+    fx.emu
+        .delete_secret(
+            canonical::ACCOUNT_ID,
+            canonical::SERVICE_PRINCIPAL_ID,
+            canonical::SECRET_ID,
+        )
+        .unwrap();
+    let refresh = fx.work.plan_refresh_only();
+    assert_eq!(refresh.code, 2, "drift expected:\n{}", refresh.combined());
+    refresh
+        .stdout
+        .lines()
+        .map(str::trim_start)
+        .find_map(|l| l.strip_prefix("~ status"))
+        .and_then(|l| l.rsplit("-> ").next())
+        .map(|s| s.trim().trim_matches('"').to_string())
+        .unwrap_or_else(|| panic!("no status change in:\n{}", refresh.combined()))
+}
+
+/// `terraform plan -json` without refresh (nothing is called): its output.
+fn plan_json(work: &Workdir) -> Output {
+    let out = work.run(&["plan", "-json", "-input=false", "-refresh=false"]);
+    assert_eq!(out.code, 0, "plan failed:\n{}", out.combined());
+    out
+}
+
+#[test]
+fn client_credentials_meant_for_the_official_provider_are_ignored_with_one_warning() {
+    let mut fx = Fixture::new();
+    let m = Management::add(&fx.emu);
+    // As the official provider's docs show: credentials in the environment, the account ID
+    // in its own provider block.
+    fx.work
+        .env("DATABRICKS_CLIENT_ID", &m.client_id)
+        .env("DATABRICKS_CLIENT_SECRET", &m.client_secret);
+    configure(&fx, &[host_line(&fx)]);
+    let apply = apply_ok(&fx.work);
+    assert_eq!(
+        warnings(&apply),
+        vec!["Incomplete management credentials ignored".to_string()],
+        "exactly one warning, nothing else:\n{}",
+        apply.stdout
+    );
+    let d = diagnostic(
+        &apply,
+        "warning",
+        "Incomplete management credentials ignored",
+    );
+    assert_detail_mentions(
+        &d,
+        &[
+            "DATABRICKS_CLIENT_ID",
+            "DATABRICKS_CLIENT_SECRET",
+            "`account_id`",
+            "DATABRICKS_ACCOUNT_ID",
+            "official Databricks provider",
+        ],
+    );
+    assert!(!apply.combined().contains(&m.client_secret));
+    assert_eq!(status_after_secret_deleted(&fx), "credentials_rejected");
+}
+
+#[test]
+fn account_id_on_the_block_opts_in_to_the_environments_client_credentials() {
+    let mut fx = Fixture::new();
+    let m = Management::add(&fx.emu);
+    fx.work
+        .env("DATABRICKS_CLIENT_ID", &m.client_id)
+        .env("DATABRICKS_CLIENT_SECRET", &m.client_secret);
+    configure(
+        &fx,
+        &[
+            host_line(&fx),
+            format!("  account_id = {}", quote(&m.account_id)),
+        ],
+    );
+    let apply = apply_ok(&fx.work);
+    assert!(ours(&apply).is_empty(), "{:#?}", ours(&apply));
+    assert_eq!(status_after_secret_deleted(&fx), "secret_not_found");
+}
+
+#[test]
+fn a_lone_account_id_variable_is_ignored_silently() {
+    let mut fx = Fixture::new();
+    fx.work.env("DATABRICKS_ACCOUNT_ID", canonical::ACCOUNT_ID);
+    configure(&fx, &[host_line(&fx)]);
+    let apply = apply_ok(&fx.work);
+    assert!(ours(&apply).is_empty(), "{:#?}", ours(&apply));
+}
+
+#[test]
+fn incomplete_arguments_stay_an_error_at_the_missing_attribute() {
+    let mut fx = Fixture::new();
+    let m = Management::add(&fx.emu);
+    // The secret alone comes from the environment; the block opted in with the rest.
+    fx.work.env("DATABRICKS_CLIENT_SECRET", &m.client_secret);
+    configure(
+        &fx,
+        &[
+            host_line(&fx),
+            format!("  client_id = {}", quote(&m.client_id)),
+        ],
+    );
+    let plan = fx.work.run(&["plan", "-json", "-input=false"]);
+    assert_eq!(plan.code, 1, "{}", plan.combined());
+    let d = diagnostic(&plan, "error", "Incomplete management credentials");
+    assert_detail_mentions(&d, &["account_id"]);
+}
+
+#[test]
+fn a_workspace_databricks_host_is_skipped_for_the_next_source_of_the_host() {
+    let mut fx = Fixture::new();
+    let m = Management::add(&fx.emu);
+    // The variable would win over the profile's host, but names a workspace: the profile's
+    // host (the emulator) is used instead, and every call goes there.
+    fx.work.write(
+        ".databrickscfg",
+        &format!(
+            "[okta-mgmt]\nhost = {}\naccount_id = {}\nclient_id = {}\nclient_secret = {}\n",
+            fx.emu.url(),
+            m.account_id,
+            m.client_id,
+            m.client_secret
+        ),
+    );
+    fx.work.env("DATABRICKS_HOST", AZURE_WORKSPACE);
+    configure(&fx, &["  profile = \"okta-mgmt\"".into()]);
+    let apply = apply_ok(&fx.work);
+    assert_eq!(
+        warnings(&apply),
+        vec!["Workspace host not used for account API calls".to_string()],
+    );
+    let d = diagnostic(
+        &apply,
+        "warning",
+        "Workspace host not used for account API calls",
+    );
+    assert_detail_mentions(
+        &d,
+        &[
+            "DATABRICKS_HOST",
+            AZURE_WORKSPACE,
+            &fx.emu.url(),
+            "\"okta-mgmt\"",
+        ],
+    );
+    assert_eq!(status_after_secret_deleted(&fx), "secret_not_found");
+}
+
+#[test]
+fn a_workspace_host_names_the_account_console_used_instead() {
+    let mut fx = Fixture::new();
+    configure(&fx, &[]);
+
+    // A commercial workspace: each connection's per-cloud console.
+    fx.work.env("DATABRICKS_HOST", AZURE_WORKSPACE);
+    let plan = plan_json(&fx.work);
+    let d = diagnostic(
+        &plan,
+        "warning",
+        "Workspace host not used for account API calls",
+    );
+    assert_detail_mentions(
+        &d,
+        &[
+            "DATABRICKS_HOST",
+            AZURE_WORKSPACE,
+            "Azure Databricks",
+            "https://accounts.cloud.databricks.com",
+            "https://accounts.azuredatabricks.net",
+            "https://accounts.gcp.databricks.com",
+            "`host`",
+        ],
+    );
+
+    // A government workspace without a scheme, as the SDKs accept it: its own console.
+    fx.work.env(
+        "DATABRICKS_HOST",
+        "adb-1234567890123456.7.databricks.azure.us",
+    );
+    let plan = plan_json(&fx.work);
+    let d = diagnostic(
+        &plan,
+        "warning",
+        "Workspace host not used for account API calls",
+    );
+    assert_detail_mentions(
+        &d,
+        &[
+            "https://adb-1234567890123456.7.databricks.azure.us",
+            "https://accounts.azuredatabricks.us",
+        ],
+    );
+}
+
+#[test]
+fn a_host_argument_that_names_a_workspace_is_a_warning_at_host() {
+    let fx = Fixture::new();
+    configure(
+        &fx,
+        &[format!(
+            "  host = {}",
+            quote("https://dbc-a1b2c3d4-e5f6.cloud.databricks.com")
+        )],
+    );
+    let plan = plan_json(&fx.work);
+    let d = diagnostic(
+        &plan,
+        "warning",
+        "Workspace host not used for account API calls",
+    );
+    assert_points_at(&d, "host");
+    assert_detail_mentions(&d, &["https://accounts.cloud.databricks.com"]);
+}
+
+#[test]
+fn an_invalid_databricks_host_variable_is_a_warning_not_a_failure() {
+    let mut fx = Fixture::new();
+    fx.work.env("DATABRICKS_HOST", "http://10.1.2.3:8080");
+    configure(&fx, &[]);
+    let plan = plan_json(&fx.work);
+    let d = diagnostic(&plan, "warning", "Invalid DATABRICKS_HOST ignored");
+    assert_detail_mentions(&d, &["http://10.1.2.3:8080", "`host`"]);
+}
+
+#[test]
+fn configure_warnings_show_once_per_walk() {
+    let mut fx = Fixture::new();
+    let m = Management::add(&fx.emu);
+    fx.work.env("DATABRICKS_CLIENT_ID", &m.client_id);
+    configure(&fx, &[host_line(&fx)]);
+    let count = |out: &Output| {
+        ours(out)
+            .iter()
+            .filter(|d| d["summary"] == "Incomplete management credentials ignored")
+            .count()
+    };
+    // A plan configures the provider once.
+    let plan = plan_json(&fx.work);
+    assert_eq!(count(&plan), 1, "{}", plan.stdout);
+    // `terraform apply` configures it in its plan walk and again in its apply walk (a new
+    // provider process each time, so the provider cannot tell them apart): its JSON output has
+    // the warning twice; the human-readable output shows it once and adds "(and one more
+    // similar warning elsewhere)".
+    let apply = fx.work.apply_json();
+    assert_eq!(apply.code, 0, "{}", apply.combined());
+    assert_eq!(count(&apply), 2, "{}", apply.stdout);
+    // A second apply with a change (an unchanged one stops after its plan walk).
+    let main_tf = std::fs::read_to_string(fx.work.path().join("main.tf")).unwrap();
+    fx.work.write(
+        "main.tf",
+        &main_tf.replace(
+            "\"Databricks analytics\"",
+            "\"Databricks analytics (renamed)\"",
+        ),
+    );
+    let human = fx.work.apply();
+    assert_eq!(human.code, 0, "{}", human.combined());
+    assert_eq!(
+        human
+            .stdout
+            .matches("Warning: Incomplete management credentials ignored")
+            .count(),
+        1,
+        "{}",
+        human.stdout
+    );
+    assert!(
+        human
+            .text()
+            .contains("(and one more similar warning elsewhere)"),
+        "{}",
+        human.stdout
+    );
+}
