@@ -201,6 +201,16 @@ fn main() -> ExitCode {
             }
         },
     };
+    // Listening for SIGINT/SIGTERM starts before the URL line: a script that stops the
+    // emulator as soon as it has the URL must get the clean shutdown (CA file removed), not
+    // the default action of a signal that arrived too early.
+    let signals = match Signals::install() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("databricks-account-emulator: cannot listen for signals: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
     // The URL line is the contract with scripts: print it first and flush at once.
     let mut out = std::io::stdout().lock();
     if writeln!(out, "{}", emu.url())
@@ -217,34 +227,57 @@ fn main() -> ExitCode {
         "databricks account emulator listening"
     );
 
-    if let Err(e) = wait_for_signal() {
-        eprintln!("databricks-account-emulator: cannot wait for signals: {e}");
-        return ExitCode::FAILURE;
-    }
+    signals.wait();
     tracing::info!("shutting down");
     emu.shutdown();
     ExitCode::SUCCESS
 }
 
-fn wait_for_signal() -> std::io::Result<()> {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
-    rt.block_on(async {
+/// SIGINT and SIGTERM, listened for from [`Signals::install`] on.
+struct Signals {
+    rt: tokio::runtime::Runtime,
+    #[cfg(unix)]
+    term: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    int: tokio::signal::unix::Signal,
+}
+
+impl Signals {
+    fn install() -> std::io::Result<Self> {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
         #[cfg(unix)]
         {
             use tokio::signal::unix::{SignalKind, signal};
-            let mut term = signal(SignalKind::terminate())?;
-            tokio::select! {
-                r = tokio::signal::ctrl_c() => r,
-                _ = term.recv() => Ok(()),
-            }
+            let (term, int) = rt.block_on(async {
+                Ok::<_, std::io::Error>((
+                    signal(SignalKind::terminate())?,
+                    signal(SignalKind::interrupt())?,
+                ))
+            })?;
+            Ok(Self { rt, term, int })
         }
         #[cfg(not(unix))]
         {
-            tokio::signal::ctrl_c().await
+            Ok(Self { rt })
         }
-    })
+    }
+
+    /// Blocks until one of the signals arrives.
+    fn wait(mut self) {
+        #[cfg(unix)]
+        self.rt.block_on(async {
+            tokio::select! {
+                _ = self.term.recv() => {}
+                _ = self.int.recv() => {}
+            }
+        });
+        #[cfg(not(unix))]
+        {
+            let _ = self.rt.block_on(tokio::signal::ctrl_c());
+        }
+    }
 }
 
 #[cfg(test)]
