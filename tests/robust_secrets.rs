@@ -241,30 +241,7 @@ impl Scenario {
 }
 
 fn run_with_env(work: &Workdir, args: &[&str], env: &[(&str, &str)]) -> Output {
-    // Workdir::run takes its extra environment from the Workdir; a clone per call keeps the
-    // shared helper untouched.
-    let mut cmd = std::process::Command::new(support::terraform::terraform_binary());
-    cmd.args(args)
-        .current_dir(work.path())
-        .env("TF_CLI_CONFIG_FILE", work.path().join("dev.tfrc"))
-        .env("TF_IN_AUTOMATION", "1")
-        .env("TF_INPUT", "0")
-        .env("CHECKPOINT_DISABLE", "1")
-        .env_remove("TF_LOG_PROVIDER")
-        .env_remove("TF_REATTACH_PROVIDERS")
-        .env_remove("DATABRICKS_HOST")
-        .env_remove("DATABRICKS_ACCOUNT_ID")
-        .env_remove("DATABRICKS_CLIENT_ID")
-        .env_remove("DATABRICKS_CLIENT_SECRET");
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let output = cmd.output().expect("run terraform");
-    Output {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
+    work.run_with(args, env)
 }
 
 fn lifecycle(management: bool) {

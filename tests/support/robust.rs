@@ -7,7 +7,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use super::process::provider_binary;
-use super::terraform::{Output, Workdir, terraform_binary};
+use super::terraform::{Output, Workdir};
 
 /// A `terraform` command running in the background, its output going to files in the
 /// working directory (no pipe can fill up and stall it).
@@ -22,21 +22,8 @@ pub fn spawn_terraform(work: &Workdir, args: &[&str], env: &[(&str, &str)]) -> R
     let n = std::fs::read_dir(work.path()).map_or(0, Iterator::count);
     let stdout = work.path().join(format!("bg-{n}.stdout"));
     let stderr = work.path().join(format!("bg-{n}.stderr"));
-    let mut cmd = Command::new(terraform_binary());
-    cmd.args(args)
-        .current_dir(work.path())
-        .env("TF_CLI_CONFIG_FILE", work.path().join("dev.tfrc"))
-        .env("TF_IN_AUTOMATION", "1")
-        .env("TF_INPUT", "0")
-        .env("CHECKPOINT_DISABLE", "1")
-        .env_remove("TF_LOG")
-        .env_remove("TF_LOG_PROVIDER")
-        .env_remove("TF_REATTACH_PROVIDERS")
-        .env_remove("DATABRICKS_HOST")
-        .env_remove("DATABRICKS_ACCOUNT_ID")
-        .env_remove("DATABRICKS_CLIENT_ID")
-        .env_remove("DATABRICKS_CLIENT_SECRET")
-        .stdin(Stdio::null())
+    let mut cmd = work.command(args);
+    cmd.stdin(Stdio::null())
         .stdout(std::fs::File::create(&stdout).unwrap())
         .stderr(std::fs::File::create(&stderr).unwrap());
     for (k, v) in env {

@@ -128,7 +128,11 @@ impl Workdir {
         self
     }
 
-    pub fn run(&self, args: &[&str]) -> Output {
+    /// `terraform <args>` in this directory, with an environment of its own: our build
+    /// through dev_overrides, no logging, no reattach, none of the developer's Databricks
+    /// settings, and this directory as HOME (so `~/.databrickscfg` is never the real one).
+    /// The [`Workdir::env`] variables are set last.
+    pub fn command(&self, args: &[&str]) -> Command {
         let mut cmd = Command::new(terraform_binary());
         cmd.args(args)
             .current_dir(self.dir.path())
@@ -149,6 +153,19 @@ impl Workdir {
             // real one is never read. A test may point HOME elsewhere with `env`.
             .env("HOME", self.dir.path());
         for (k, v) in &self.env {
+            cmd.env(k, v);
+        }
+        cmd
+    }
+
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.run_with(args, &[])
+    }
+
+    /// [`Workdir::run`] with further environment variables for this run only.
+    pub fn run_with(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
+        let mut cmd = self.command(args);
+        for (k, v) in env {
             cmd.env(k, v);
         }
         let output = cmd.output().expect("run terraform");
