@@ -14,7 +14,6 @@ use std::process::{Command, Stdio};
 use databricks_account_emulator::{ACCOUNT_ADMIN, Fault, FaultRule, canonical};
 use support::connection::{Connection, Fixture, Management, SecretArg, diagnostic};
 use support::process::provider_binary;
-use support::terraform::Output;
 
 const C: &str = "databricks_workflow_connection.c";
 const ACC: &str = canonical::ACCOUNT_ID;
@@ -40,14 +39,6 @@ fn with_postcondition(conn: Connection) -> Connection {
     conn
 }
 
-/// Warning summaries of a `-json` run, without Terraform's own dev-overrides warning.
-fn warnings(out: &Output) -> Vec<String> {
-    out.summaries("warning")
-        .into_iter()
-        .filter(|s| !s.starts_with("Provider development overrides"))
-        .collect()
-}
-
 #[test]
 fn check_blocks_and_postconditions_fire_on_drift_and_cannot_pass_unchecked() {
     let fx = Fixture::new();
@@ -59,7 +50,8 @@ fn check_blocks_and_postconditions_fire_on_drift_and_cannot_pass_unchecked() {
     let plan = fx.work.run(&["plan", "-json"]);
     assert_eq!(plan.code, 0, "{}", plan.combined());
     assert!(
-        warnings(&plan).contains(&"Check block assertion known after apply".to_string()),
+        plan.provider_warnings()
+            .contains(&"Check block assertion known after apply".to_string()),
         "{}",
         plan.combined()
     );
@@ -71,7 +63,7 @@ fn check_blocks_and_postconditions_fire_on_drift_and_cannot_pass_unchecked() {
         .work
         .run(&["plan", "-refresh-only", "-detailed-exitcode", "-json"]);
     assert_eq!(refresh.code, 2, "{}", refresh.combined());
-    let w = warnings(&refresh);
+    let w = refresh.provider_warnings();
     assert!(
         w.contains(&"Check block assertion failed".to_string()),
         "{w:?}"
@@ -86,7 +78,8 @@ fn check_blocks_and_postconditions_fire_on_drift_and_cannot_pass_unchecked() {
     let plan = fx.work.run(&["plan", "-detailed-exitcode", "-json"]);
     assert_eq!(plan.code, 2, "{}", plan.combined());
     assert!(
-        warnings(&plan).contains(&"Check block assertion known after apply".to_string()),
+        plan.provider_warnings()
+            .contains(&"Check block assertion known after apply".to_string()),
         "{}",
         plan.combined()
     );
@@ -161,7 +154,11 @@ fn a_malformed_200_answer_is_an_error_naming_the_request_not_drift() {
                 detail.contains(&format!("GET {}{SCIM}ServicePrincipals/{SP}", fx.emu.url())),
                 "the request is named: {detail}"
             );
-            assert!(warnings(&refresh).is_empty(), "{:?}", warnings(&refresh));
+            assert!(
+                refresh.provider_warnings().is_empty(),
+                "{:?}",
+                refresh.provider_warnings()
+            );
         }
     }
 }
@@ -177,7 +174,7 @@ fn a_double_cause_is_one_status_and_one_warning_listing_both() {
         .work
         .run(&["plan", "-refresh-only", "-detailed-exitcode", "-json"]);
     assert_eq!(refresh.code, 2, "{}", refresh.combined());
-    let w = warnings(&refresh);
+    let w = refresh.provider_warnings();
     assert_eq!(
         w,
         ["Service principal is deactivated (connection \"Databricks analytics\")"],
@@ -256,7 +253,7 @@ fn an_unknown_provider_host_keeps_every_record_with_one_warning() {
     let plan = fx.work.run(&["plan", "-json"]);
     assert_eq!(plan.code, 0, "{}", plan.combined());
     assert_eq!(
-        warnings(&plan),
+        plan.provider_warnings(),
         ["Provider configuration not known yet"],
         "one warning, not one per connection"
     );

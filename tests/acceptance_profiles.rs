@@ -11,9 +11,11 @@
 
 mod support;
 
-use databricks_account_emulator::canonical;
 use support::connection::{
     Connection, Fixture, Management, assert_detail_mentions, assert_points_at, diagnostic, quote,
+};
+use support::provider_block::{
+    OWN_SECRET_ONLY, WITH_MANAGEMENT, apply_ok, configure, host_line, status_after_secret_deleted,
 };
 use support::terraform::{Output, Workdir, required_providers};
 
@@ -33,81 +35,6 @@ fn account_section(name: &str, m: &Management, host: Option<&str>) -> String {
     ));
     s
 }
-
-/// main.tf: the canonical connection, with the given lines as the provider block's body.
-fn configure(fx: &Fixture, provider_lines: &[String]) {
-    let tf = format!(
-        "{}\nprovider \"databricks\" {{\n{}\n}}\n\n{}",
-        required_providers(),
-        provider_lines.join("\n"),
-        Connection::canonical().block("c")
-    );
-    fx.work.write("main.tf", &tf);
-}
-
-fn host_line(fx: &Fixture) -> String {
-    format!("  host = {}", quote(&fx.emu.url()))
-}
-
-/// Terraform's own warning about `dev_overrides`, in every run of these tests.
-const DEV_OVERRIDES: &str = "Provider development overrides are in effect";
-
-/// The provider's diagnostics of a `-json` run (Terraform's `dev_overrides` warning left out).
-fn ours(out: &Output) -> Vec<serde_json::Value> {
-    out.diagnostics()
-        .into_iter()
-        .filter(|d| d["summary"] != DEV_OVERRIDES)
-        .collect()
-}
-
-/// Summaries of the provider's warnings in a `-json` run, each once: `terraform apply`
-/// configures the provider in its plan walk and again in its apply walk, and shows the
-/// warnings of both (see `configure_warnings_show_once_per_walk`).
-fn warnings(out: &Output) -> Vec<String> {
-    let mut seen: Vec<String> = Vec::new();
-    for d in ours(out) {
-        let summary = d["summary"].as_str().unwrap_or_default().to_string();
-        if d["severity"] == "warning" && !seen.contains(&summary) {
-            seen.push(summary);
-        }
-    }
-    seen
-}
-
-/// `terraform apply -json` succeeds and both plans are then empty; returns the apply.
-#[track_caller]
-fn apply_ok(work: &Workdir) -> Output {
-    let out = work.apply_json();
-    assert_eq!(out.code, 0, "apply failed:\n{}", out.combined());
-    work.assert_no_changes();
-    out
-}
-
-/// Deletes the canonical connection's secret and returns the status a refresh-only plan then
-/// shows for it.
-#[track_caller]
-fn status_after_secret_deleted(fx: &Fixture) -> String {
-    fx.emu
-        .delete_secret(
-            canonical::ACCOUNT_ID,
-            canonical::SERVICE_PRINCIPAL_ID,
-            canonical::SECRET_ID,
-        )
-        .unwrap();
-    let refresh = fx.work.plan_refresh_only();
-    assert_eq!(refresh.code, 2, "drift expected:\n{}", refresh.combined());
-    refresh
-        .stdout
-        .lines()
-        .map(str::trim_start)
-        .find_map(|l| l.strip_prefix("~ status"))
-        .and_then(|l| l.rsplit("-> ").next())
-        .map(|s| s.trim().trim_matches('"').to_string())
-        .unwrap_or_else(|| panic!("no status change in:\n{}", refresh.combined()))
-}
-
-const WITH_MANAGEMENT: &str = "secret_not_found";
-const OWN_SECRET_ONLY: &str = "credentials_rejected";
 
 #[test]
 fn a_profile_named_by_the_argument_supplies_the_management_credentials() {
@@ -131,7 +58,11 @@ fn a_profile_named_by_the_argument_supplies_the_management_credentials() {
         ],
     );
     let apply = apply_ok(&fx.work);
-    assert!(warnings(&apply).is_empty(), "{:?}", warnings(&apply));
+    assert!(
+        apply.distinct_provider_warnings().is_empty(),
+        "{:?}",
+        apply.distinct_provider_warnings()
+    );
     assert_eq!(status_after_secret_deleted(&fx), WITH_MANAGEMENT);
 }
 
@@ -149,7 +80,7 @@ fn the_variable_picks_a_profile_of_the_default_file_under_home() {
     fx.work.env("DATABRICKS_CONFIG_PROFILE", "okta-mgmt");
     configure(&fx, &[host_line(&fx)]);
     let apply = apply_ok(&fx.work);
-    assert!(warnings(&apply).is_empty());
+    assert!(apply.distinct_provider_warnings().is_empty());
     assert_eq!(status_after_secret_deleted(&fx), WITH_MANAGEMENT);
 }
 
@@ -178,7 +109,7 @@ fn a_complete_account_level_default_section_is_used_with_its_host_unasked() {
     );
     configure(&fx, &[]);
     let apply = apply_ok(&fx.work);
-    assert!(warnings(&apply).is_empty());
+    assert!(apply.distinct_provider_warnings().is_empty());
     assert_eq!(status_after_secret_deleted(&fx), WITH_MANAGEMENT);
 }
 
@@ -209,9 +140,9 @@ fn a_default_section_that_is_not_account_level_is_ignored_without_a_word() {
     configure(&fx, &[]);
     let plan = plan_ok(&fx.work);
     assert!(
-        ours(&plan).is_empty(),
+        plan.provider_diagnostics().is_empty(),
         "no diagnostics at all: {:#?}",
-        ours(&plan)
+        plan.provider_diagnostics()
     );
 
     // Other shapes of DEFAULT that are not a complete account-level OAuth profile.
@@ -229,7 +160,11 @@ fn a_default_section_that_is_not_account_level_is_ignored_without_a_word() {
         fx.work
             .write(".databrickscfg", &format!("[DEFAULT]\n{default}"));
         let plan = plan_ok(&fx.work);
-        assert!(ours(&plan).is_empty(), "{default}: {:#?}", ours(&plan));
+        assert!(
+            plan.provider_diagnostics().is_empty(),
+            "{default}: {:#?}",
+            plan.provider_diagnostics()
+        );
     }
 
     // With the emulator as host (which makes the provider skip DEFAULT), connections are
@@ -245,7 +180,11 @@ fn no_config_file_at_all_is_silence() {
     configure(&fx, &[]);
     assert!(!fx.work.path().join(".databrickscfg").exists());
     let plan = plan_ok(&fx.work);
-    assert!(ours(&plan).is_empty(), "{:#?}", ours(&plan));
+    assert!(
+        plan.provider_diagnostics().is_empty(),
+        "{:#?}",
+        plan.provider_diagnostics()
+    );
 }
 
 /// (what, file contents or None for no file, provider lines, attribute, summary, detail parts)
@@ -407,7 +346,7 @@ fn a_profile_the_variable_asks_for_that_cannot_be_used_is_one_warning_and_ignore
         ],
     );
     assert_eq!(
-        warnings(&apply),
+        apply.distinct_provider_warnings(),
         vec!["Workspace-level Databricks config profile".to_string()],
         "one warning and nothing else"
     );

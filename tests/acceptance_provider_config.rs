@@ -11,83 +11,12 @@ mod support;
 
 use databricks_account_emulator::canonical;
 use support::connection::{
-    Connection, Fixture, Management, assert_detail_mentions, assert_points_at, diagnostic, quote,
+    Fixture, Management, assert_detail_mentions, assert_points_at, diagnostic, quote,
 };
-use support::terraform::{Output, Workdir, required_providers};
+use support::provider_block::{apply_ok, configure, host_line, status_after_secret_deleted};
+use support::terraform::{Output, Workdir};
 
 const AZURE_WORKSPACE: &str = "https://adb-1234567890123456.7.azuredatabricks.net";
-
-/// main.tf: the canonical connection, with the given lines as the provider block's body.
-fn configure(fx: &Fixture, provider_lines: &[String]) {
-    let tf = format!(
-        "{}\nprovider \"databricks\" {{\n{}\n}}\n\n{}",
-        required_providers(),
-        provider_lines.join("\n"),
-        Connection::canonical().block("c")
-    );
-    fx.work.write("main.tf", &tf);
-}
-
-fn host_line(fx: &Fixture) -> String {
-    format!("  host = {}", quote(&fx.emu.url()))
-}
-
-/// Terraform's own warning about `dev_overrides`, in every run of these tests.
-const DEV_OVERRIDES: &str = "Provider development overrides are in effect";
-
-/// The provider's diagnostics of a `-json` run (Terraform's `dev_overrides` warning left out).
-fn ours(out: &Output) -> Vec<serde_json::Value> {
-    out.diagnostics()
-        .into_iter()
-        .filter(|d| d["summary"] != DEV_OVERRIDES)
-        .collect()
-}
-
-/// Summaries of the provider's warnings in a `-json` run, each once: `terraform apply`
-/// configures the provider in its plan walk and again in its apply walk, and shows the
-/// warnings of both (see `configure_warnings_show_once_per_walk`).
-fn warnings(out: &Output) -> Vec<String> {
-    let mut seen: Vec<String> = Vec::new();
-    for d in ours(out) {
-        let summary = d["summary"].as_str().unwrap_or_default().to_string();
-        if d["severity"] == "warning" && !seen.contains(&summary) {
-            seen.push(summary);
-        }
-    }
-    seen
-}
-
-/// `terraform apply -json` succeeds and both plans are then empty; returns the apply.
-#[track_caller]
-fn apply_ok(work: &Workdir) -> Output {
-    let out = work.apply_json();
-    assert_eq!(out.code, 0, "apply failed:\n{}", out.combined());
-    work.assert_no_changes();
-    out
-}
-
-/// Deletes the canonical connection's secret and returns the status a refresh-only plan then
-/// shows for it.
-#[track_caller]
-fn status_after_secret_deleted(fx: &Fixture) -> String {
-    fx.emu
-        .delete_secret(
-            canonical::ACCOUNT_ID,
-            canonical::SERVICE_PRINCIPAL_ID,
-            canonical::SECRET_ID,
-        )
-        .unwrap();
-    let refresh = fx.work.plan_refresh_only();
-    assert_eq!(refresh.code, 2, "drift expected:\n{}", refresh.combined());
-    refresh
-        .stdout
-        .lines()
-        .map(str::trim_start)
-        .find_map(|l| l.strip_prefix("~ status"))
-        .and_then(|l| l.rsplit("-> ").next())
-        .map(|s| s.trim().trim_matches('"').to_string())
-        .unwrap_or_else(|| panic!("no status change in:\n{}", refresh.combined()))
-}
 
 /// `terraform plan -json` without refresh (nothing is called): its output.
 fn plan_json(work: &Workdir) -> Output {
@@ -108,7 +37,7 @@ fn client_credentials_meant_for_the_official_provider_are_ignored_with_one_warni
     configure(&fx, &[host_line(&fx)]);
     let apply = apply_ok(&fx.work);
     assert_eq!(
-        warnings(&apply),
+        apply.distinct_provider_warnings(),
         vec!["Incomplete management credentials ignored".to_string()],
         "exactly one warning, nothing else:\n{}",
         apply.stdout
@@ -147,7 +76,11 @@ fn account_id_on_the_block_opts_in_to_the_environments_client_credentials() {
         ],
     );
     let apply = apply_ok(&fx.work);
-    assert!(ours(&apply).is_empty(), "{:#?}", ours(&apply));
+    assert!(
+        apply.provider_diagnostics().is_empty(),
+        "{:#?}",
+        apply.provider_diagnostics()
+    );
     assert_eq!(status_after_secret_deleted(&fx), "secret_not_found");
 }
 
@@ -157,7 +90,11 @@ fn a_lone_account_id_variable_is_ignored_silently() {
     fx.work.env("DATABRICKS_ACCOUNT_ID", canonical::ACCOUNT_ID);
     configure(&fx, &[host_line(&fx)]);
     let apply = apply_ok(&fx.work);
-    assert!(ours(&apply).is_empty(), "{:#?}", ours(&apply));
+    assert!(
+        apply.provider_diagnostics().is_empty(),
+        "{:#?}",
+        apply.provider_diagnostics()
+    );
 }
 
 #[test]
@@ -199,7 +136,7 @@ fn a_workspace_databricks_host_is_skipped_for_the_next_source_of_the_host() {
     configure(&fx, &["  profile = \"okta-mgmt\"".into()]);
     let apply = apply_ok(&fx.work);
     assert_eq!(
-        warnings(&apply),
+        apply.distinct_provider_warnings(),
         vec!["Workspace host not used for account API calls".to_string()],
     );
     let d = diagnostic(
@@ -302,7 +239,7 @@ fn configure_warnings_show_once_per_walk() {
     fx.work.env("DATABRICKS_CLIENT_ID", &m.client_id);
     configure(&fx, &[host_line(&fx)]);
     let count = |out: &Output| {
-        ours(out)
+        out.provider_diagnostics()
             .iter()
             .filter(|d| d["summary"] == "Incomplete management credentials ignored")
             .count()

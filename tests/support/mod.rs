@@ -3,6 +3,7 @@
 
 pub mod connection;
 pub mod process;
+pub mod provider_block;
 pub mod robust;
 pub mod sdk;
 pub mod terraform;

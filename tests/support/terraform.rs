@@ -9,6 +9,9 @@ use super::process::provider_binary;
 
 pub const SOURCE: &str = "terraform.local/okta-workflows/databricks";
 
+/// Terraform's warning about `dev_overrides`, which every run of these tests prints.
+pub const DEV_OVERRIDES: &str = "Provider development overrides are in effect";
+
 /// The Terraform CLI from `TF_ACC_TERRAFORM_PATH`, else from PATH. Missing is a failure with
 /// instructions, never a silent pass.
 pub fn terraform_binary() -> PathBuf {
@@ -75,6 +78,36 @@ impl Output {
             .filter(|m| m["type"] == "diagnostic")
             .map(|m| m["diagnostic"].clone())
             .collect()
+    }
+
+    /// The provider's diagnostics of a `-json` run: Terraform's own `dev_overrides` warning,
+    /// in every run of these tests, left out.
+    pub fn provider_diagnostics(&self) -> Vec<serde_json::Value> {
+        self.diagnostics()
+            .into_iter()
+            .filter(|d| d["summary"] != DEV_OVERRIDES)
+            .collect()
+    }
+
+    /// Summaries of the provider's warnings of a `-json` run, in order, repeats included.
+    pub fn provider_warnings(&self) -> Vec<String> {
+        self.provider_diagnostics()
+            .iter()
+            .filter(|d| d["severity"] == "warning")
+            .map(|d| d["summary"].as_str().unwrap_or_default().to_string())
+            .collect()
+    }
+
+    /// [`Output::provider_warnings`], each once: `terraform apply` configures the provider in
+    /// its plan walk and again in its apply walk, and shows the configure warnings of both.
+    pub fn distinct_provider_warnings(&self) -> Vec<String> {
+        let mut seen = Vec::new();
+        for summary in self.provider_warnings() {
+            if !seen.contains(&summary) {
+                seen.push(summary);
+            }
+        }
+        seen
     }
 
     /// Summaries of the diagnostics of a `-json` run with the given severity.
