@@ -126,7 +126,10 @@ fn every_example_directory_validates() {
             .map(|d| format!("{}: {}: {}", d["severity"], d["summary"], d["detail"]))
             .collect();
         if json["valid"] != true || !others.is_empty() {
-            failures.push(format!("examples/{dir}: valid = {}, {others:#?}", json["valid"]));
+            failures.push(format!(
+                "examples/{dir}: valid = {}, {others:#?}",
+                json["valid"]
+            ));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));

@@ -204,7 +204,10 @@ fn the_drift_detection_checks_fire_in_refresh_only_plans_and_a_null_expiry_passe
         refresh.stdout
     );
     let detail = failed_check(&refresh, "OAuth secrets that expire within 30 days");
-    assert!(detail.contains("\"a\":") && !detail.contains("\"b\""), "{detail}");
+    assert!(
+        detail.contains("\"a\":") && !detail.contains("\"b\""),
+        "{detail}"
+    );
 
     // "b" loses its role: drift, and the status check names it.
     emu.remove_role(canonical::ACCOUNT_ID, &b.id, ACCOUNT_ADMIN)
@@ -214,8 +217,9 @@ fn the_drift_detection_checks_fire_in_refresh_only_plans_and_a_null_expiry_passe
     let detail = failed_check(&refresh, "Connections that failed their last check");
     assert!(detail.contains("\"b\":\"not_account_admin\""), "{detail}");
     assert!(
-        summaries(&refresh)
-            .contains(&"Service principal is not an Account Admin (connection \"Reporting\")".into()),
+        summaries(&refresh).contains(
+            &"Service principal is not an Account Admin (connection \"Reporting\")".into()
+        ),
         "{:?}",
         summaries(&refresh)
     );
@@ -288,24 +292,30 @@ fn each_alias_refreshes_its_accounts_connections_with_its_own_credentials() {
             aws_mgmt.secrets[0].secret
         ),
     );
-    work.env("TF_VAR_azure_management_client_id", &azure_mgmt.application_id)
-        .env(
-            "TF_VAR_azure_management_client_secret",
-            &azure_mgmt.secrets[0].secret,
-        )
-        .env(
-            "TF_VAR_client_secrets",
-            &format!(
-                "{{ aws = \"{}\", azure = \"{azure_secret}\", gcp = \"{gcp_secret}\" }}",
-                canonical::SECRET
-            ),
-        );
+    work.env(
+        "TF_VAR_azure_management_client_id",
+        &azure_mgmt.application_id,
+    )
+    .env(
+        "TF_VAR_azure_management_client_secret",
+        &azure_mgmt.secrets[0].secret,
+    )
+    .env(
+        "TF_VAR_client_secrets",
+        &format!(
+            "{{ aws = \"{}\", azure = \"{azure_secret}\", gcp = \"{gcp_secret}\" }}",
+            canonical::SECRET
+        ),
+    );
 
     let out = work.apply_json();
     assert_eq!(out.code, 0, "{}", out.combined());
     assert!(diagnostics(&out).is_empty(), "{:#?}", diagnostics(&out));
     for name in ["aws_analytics", "azure_hr", "gcp_sandbox"] {
-        assert_eq!(work.instance(&format!("{TYPE}.{name}"))["status"], "verified");
+        assert_eq!(
+            work.instance(&format!("{TYPE}.{name}"))["status"],
+            "verified"
+        );
     }
     work.assert_no_changes();
 
@@ -331,7 +341,11 @@ fn each_alias_refreshes_its_accounts_connections_with_its_own_credentials() {
         ),
     ] {
         let warning = format!("Warning: {summary} (connection \"{connection}\")");
-        assert!(text.contains(&warning), "{warning}:\n{}", refresh.combined());
+        assert!(
+            text.contains(&warning),
+            "{warning}:\n{}",
+            refresh.combined()
+        );
     }
     assert_status_change(&refresh, "verified", "credentials_rejected");
     assert_status_change(&refresh, "verified", "secret_not_found");

@@ -95,7 +95,11 @@ fn a_secret_that_never_expires_passes_the_expiry_check() {
     // short-circuit in Terraform, so the example tests for null with a conditional).
     let refresh = work.plan_refresh_only();
     assert_eq!(refresh.code, 0, "{}", refresh.combined());
-    for unwanted in ["Check block assertion", "Invalid function argument", "Error"] {
+    for unwanted in [
+        "Check block assertion",
+        "Invalid function argument",
+        "Error",
+    ] {
         assert!(
             !refresh.text().contains(unwanted),
             "{unwanted}: {}",

@@ -270,10 +270,11 @@ const HCL_FENCES: [&str; 4] = ["```terraform", "```hcl", "```tf", "```HCL"];
 pub fn render(root: &Path, template: &str, schema: Option<&Schema>) -> Result<String, String> {
     for (n, line) in template.lines().enumerate() {
         let fence = line.trim_start();
-        if HCL_FENCES
-            .iter()
-            .any(|f| fence.strip_prefix(f).is_some_and(|rest| rest.trim().is_empty()))
-        {
+        if HCL_FENCES.iter().any(|f| {
+            fence
+                .strip_prefix(f)
+                .is_some_and(|rest| rest.trim().is_empty())
+        }) {
             return Err(format!(
                 "line {}: a Terraform code block written into the template; put it in a file \
                  under examples/ and use {{{{ tffile \"examples/…\" }}}}",
@@ -522,7 +523,14 @@ mod tests {
             "run: ${{ secrets.X }}"
         );
         // Other code blocks are prose.
-        assert!(render(&dir, "```shell\nterraform plan\n```\n```yaml\non: push\n```\n", None).is_ok());
+        assert!(
+            render(
+                &dir,
+                "```shell\nterraform plan\n```\n```yaml\non: push\n```\n",
+                None
+            )
+            .is_ok()
+        );
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
@@ -536,8 +544,14 @@ mod tests {
         for (bad, why) in [
             ("# T\n", "starts with"),
             ("---\npage_title: T\n", "not closed"),
-            ("---\npage_title: T\nsubcategory: G\n---\n", "lacks `description`"),
-            ("---\npage_title:\nsubcategory: G\ndescription: D\n---\n", "no value"),
+            (
+                "---\npage_title: T\nsubcategory: G\n---\n",
+                "lacks `description`",
+            ),
+            (
+                "---\npage_title:\nsubcategory: G\ndescription: D\n---\n",
+                "no value",
+            ),
             ("---\npage_title T\n---\n", "not `key: value`"),
         ] {
             let err = front_matter(bad).unwrap_err();
@@ -548,11 +562,18 @@ mod tests {
     #[test]
     fn guide_names_come_from_the_templates_and_stray_pages_are_orphans() {
         let dir = std::env::temp_dir().join(format!("xtask-names-{}", std::process::id()));
-        assert!(guide_names(&dir).unwrap().is_empty(), "no directory, no guides");
+        assert!(
+            guide_names(&dir).unwrap().is_empty(),
+            "no directory, no guides"
+        );
         std::fs::create_dir_all(dir.join(GUIDE_TEMPLATES)).unwrap();
         std::fs::create_dir_all(dir.join(GUIDE_PAGES)).unwrap();
         for name in ["b-guide", "a-guide"] {
-            std::fs::write(dir.join(GUIDE_TEMPLATES).join(format!("{name}.md.tmpl")), "").unwrap();
+            std::fs::write(
+                dir.join(GUIDE_TEMPLATES).join(format!("{name}.md.tmpl")),
+                "",
+            )
+            .unwrap();
         }
         assert_eq!(guide_names(&dir).unwrap(), ["a-guide", "b-guide"]);
         std::fs::write(dir.join(GUIDE_PAGES).join("a-guide.md"), "a").unwrap();
@@ -561,10 +582,17 @@ mod tests {
             path: PathBuf::from(GUIDE_PAGES).join("a-guide.md"),
             contents: "a".into(),
         }];
-        assert_eq!(orphans(&dir, &pages), [PathBuf::from(GUIDE_PAGES).join("old.md")]);
+        assert_eq!(
+            orphans(&dir, &pages),
+            [PathBuf::from(GUIDE_PAGES).join("old.md")]
+        );
         let problems = check(&dir, &pages);
         assert_eq!(problems.len(), 1, "{problems:?}");
-        assert!(problems[0].contains("old.md: no template"), "{}", problems[0]);
+        assert!(
+            problems[0].contains("old.md: no template"),
+            "{}",
+            problems[0]
+        );
         std::fs::write(dir.join(GUIDE_TEMPLATES).join("notes.txt"), "").unwrap();
         assert!(guide_names(&dir).unwrap_err().contains("notes.txt"));
         std::fs::remove_dir_all(&dir).unwrap();
