@@ -73,3 +73,37 @@ fn the_postcondition_fires_in_a_drift_check_of_a_broken_connection() {
         refresh.combined()
     );
 }
+
+#[test]
+fn a_secret_that_never_expires_passes_the_expiry_check() {
+    let emu = Emulator::start(Seed::canonical()).unwrap();
+    emu.set_secret_expire_time(
+        canonical::ACCOUNT_ID,
+        canonical::SERVICE_PRINCIPAL_ID,
+        canonical::SECRET_ID,
+        None,
+    )
+    .unwrap();
+    let work = workdir(&emu);
+    let out = work.apply();
+    assert_eq!(out.code, 0, "{}", out.combined());
+    assert_eq!(
+        work.instance("databricks_workflow_connection.analytics")["secret_expire_time"],
+        serde_json::Value::Null
+    );
+    // A null expiry must neither fail the check nor make it an error (`||` is not
+    // short-circuit in Terraform, so the example tests for null with a conditional).
+    let refresh = work.plan_refresh_only();
+    assert_eq!(refresh.code, 0, "{}", refresh.combined());
+    for unwanted in [
+        "Check block assertion",
+        "Invalid function argument",
+        "Error",
+    ] {
+        assert!(
+            !refresh.text().contains(unwanted),
+            "{unwanted}: {}",
+            refresh.combined()
+        );
+    }
+}

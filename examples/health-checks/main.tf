@@ -47,11 +47,12 @@ resource "databricks_workflow_connection" "analytics" {
 }
 
 # Continuous validation (HCP Terraform health assessments run check blocks) and the same
-# signal in every `terraform plan -refresh-only`.
+# signal in every `terraform plan -refresh-only`. A null expiry means the secret never
+# expires; Terraform evaluates both sides of `||`, so the test for null is a conditional.
 check "secret_not_expiring" {
   assert {
     condition = (
-      databricks_workflow_connection.analytics.secret_expire_time == null ||
+      databricks_workflow_connection.analytics.secret_expire_time == null ? true :
       timecmp(databricks_workflow_connection.analytics.secret_expire_time, timeadd(plantimestamp(), "720h")) > 0
     )
     error_message = "The connection's OAuth secret expires within 30 days: rotate it."

@@ -2,17 +2,27 @@
 //! `docs/` from the provider's own schemas and the hand-written templates in `templates/`;
 //! `cargo run -p xtask -- docs --check` fails when the committed docs are out of date.
 //!
+//! | template | page |
+//! |---|---|
+//! | `templates/index.md.tmpl` | `docs/index.md` (the provider's schema) |
+//! | `templates/resources/workflow_connection.md.tmpl` | `docs/resources/workflow_connection.md` (the resource's schema) |
+//! | `templates/guides/<name>.md.tmpl` | `docs/guides/<name>.md` (no schema) |
+//!
 //! Templates are plain Markdown with a few placeholders:
 //!
 //! | placeholder | becomes |
 //! |---|---|
-//! | `{{ .Description }}` | the schema's description |
+//! | `{{ .Description }}` | the schema's description (schema pages only) |
 //! | `{{ .Description \| prefixlines "  " }}` | the same, every line prefixed (YAML front matter) |
-//! | `{{ .SchemaMarkdown }}` | `## Schema` with Required / Optional / Read-Only groups |
+//! | `{{ .SchemaMarkdown }}` | `## Schema` with Required / Optional / Read-Only groups (schema pages only) |
 //! | `{{ tffile "examples/…/x.tf" }}` | that file in a ```` ```terraform ```` block |
 //! | `{{ codefile "shell" "examples/…/x.sh" }}` | that file in a ```` ```shell ```` block |
+//! | `{{ "{{" }}` | `{{` (a quoted string is itself) |
 //!
 //! Paths are relative to the repository root. Anything else between `{{` and `}}` is an error.
+//! So is a Terraform code block written into a template: every HCL example is a file under
+//! `examples/` (where the tests validate it) and comes in through `tffile`. A guide begins with
+//! its own Registry front matter: `page_title`, `subcategory` and `description`.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -41,7 +51,7 @@ pub struct Page {
     pub contents: String,
 }
 
-/// Which schema a template documents.
+/// A page documented from a schema.
 struct Source {
     template: &'static str,
     output: &'static str,
@@ -67,30 +77,113 @@ fn sources() -> Vec<Source> {
     ]
 }
 
-/// Renders every docs page from the templates under `root`.
+/// Where guide templates live, and where their pages go.
+pub const GUIDE_TEMPLATES: &str = "templates/guides";
+pub const GUIDE_PAGES: &str = "docs/guides";
+const TEMPLATE_SUFFIX: &str = ".md.tmpl";
+
+/// The front matter keys every guide sets, in the Registry's words.
+pub const GUIDE_FRONT_MATTER: [&str; 3] = ["page_title", "subcategory", "description"];
+
+/// Renders every docs page from the templates under `root`: the schema pages, then the guides
+/// in name order.
 pub fn generate(root: &Path) -> Result<Vec<Page>, String> {
-    sources()
-        .into_iter()
-        .map(|source| {
-            let template_path = root.join(source.template);
-            let template = std::fs::read_to_string(&template_path)
-                .map_err(|e| format!("read {}: {e}", template_path.display()))?;
-            for value in &source.must_mention {
-                if !template.contains(&format!("`{value}`")) {
-                    return Err(format!(
-                        "{}: does not document `{value}`; every status value needs a row",
-                        source.template
-                    ));
-                }
+    let mut pages = Vec::new();
+    for source in sources() {
+        let template = read_template(root, source.template)?;
+        for value in &source.must_mention {
+            if !template.contains(&format!("`{value}`")) {
+                return Err(format!(
+                    "{}: does not document `{value}`; every status value needs a row",
+                    source.template
+                ));
             }
-            let contents = render(root, &template, &source.schema)
-                .map_err(|e| format!("{}: {e}", source.template))?;
-            Ok(Page {
-                path: PathBuf::from(source.output),
-                contents,
-            })
-        })
-        .collect()
+        }
+        let contents = render(root, &template, Some(&source.schema))
+            .map_err(|e| format!("{}: {e}", source.template))?;
+        pages.push(Page {
+            path: PathBuf::from(source.output),
+            contents,
+        });
+    }
+    for name in guide_names(root)? {
+        let relative = format!("{GUIDE_TEMPLATES}/{name}{TEMPLATE_SUFFIX}");
+        let template = read_template(root, &relative)?;
+        front_matter(&template).map_err(|e| format!("{relative}: {e}"))?;
+        let contents = render(root, &template, None).map_err(|e| format!("{relative}: {e}"))?;
+        pages.push(Page {
+            path: PathBuf::from(format!("{GUIDE_PAGES}/{name}.md")),
+            contents,
+        });
+    }
+    Ok(pages)
+}
+
+fn read_template(root: &Path, relative: &str) -> Result<String, String> {
+    let path = root.join(relative);
+    std::fs::read_to_string(&path).map_err(|e| format!("read {}: {e}", path.display()))
+}
+
+/// The names of the guide templates (`rotating-secrets` for
+/// `templates/guides/rotating-secrets.md.tmpl`), sorted; none when the directory is missing.
+pub fn guide_names(root: &Path) -> Result<Vec<String>, String> {
+    let dir = root.join(GUIDE_TEMPLATES);
+    let entries = match std::fs::read_dir(&dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(format!("read {}: {e}", dir.display())),
+    };
+    let mut names = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(|e| format!("read {}: {e}", dir.display()))?;
+        let file = entry.file_name();
+        let Some(file) = file.to_str() else {
+            return Err(format!("{}: a file name that is not UTF-8", dir.display()));
+        };
+        match file.strip_suffix(TEMPLATE_SUFFIX) {
+            Some(name) if !name.is_empty() => names.push(name.to_owned()),
+            _ => {
+                return Err(format!(
+                    "{GUIDE_TEMPLATES}/{file}: not a guide template (`<name>{TEMPLATE_SUFFIX}`)"
+                ));
+            }
+        }
+    }
+    names.sort();
+    Ok(names)
+}
+
+/// The keys of the YAML front matter a page starts with (`---` lines around `key: value`
+/// lines; a value may continue on indented lines). Every key of [`GUIDE_FRONT_MATTER`] must be
+/// there with a value.
+pub fn front_matter(text: &str) -> Result<Vec<String>, String> {
+    let Some(body) = text.strip_prefix("---\n") else {
+        return Err("a guide starts with YAML front matter (`---` on the first line)".into());
+    };
+    let Some(end) = body.find("\n---\n") else {
+        return Err("the front matter is not closed by a `---` line".into());
+    };
+    let mut keys = Vec::new();
+    let mut lines = body[..end].lines().peekable();
+    while let Some(line) = lines.next() {
+        if line.starts_with(' ') || line.trim().is_empty() {
+            continue;
+        }
+        let Some((key, value)) = line.split_once(':') else {
+            return Err(format!("front matter line {line:?} is not `key: value`"));
+        };
+        let continued = lines.peek().is_some_and(|next| next.starts_with(' '));
+        if value.trim().is_empty() && !continued {
+            return Err(format!("front matter `{key}` has no value"));
+        }
+        keys.push(key.trim().to_owned());
+    }
+    for wanted in GUIDE_FRONT_MATTER {
+        if !keys.iter().any(|k| k == wanted) {
+            return Err(format!("the front matter lacks `{wanted}`"));
+        }
+    }
+    Ok(keys)
 }
 
 /// Writes the pages under `root`, creating directories as needed.
@@ -106,8 +199,22 @@ pub fn write(root: &Path, pages: &[Page]) -> Result<(), String> {
     Ok(())
 }
 
-/// Compares the pages with the files under `root`: one line of explanation per stale page
-/// (empty when the docs are up to date).
+/// Guide pages under `root` that no template generates any more (a renamed or deleted guide).
+pub fn orphans(root: &Path, pages: &[Page]) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(root.join(GUIDE_PAGES)) else {
+        return Vec::new();
+    };
+    let mut found: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|e| PathBuf::from(GUIDE_PAGES).join(e.file_name()))
+        .filter(|path| !pages.iter().any(|p| &p.path == path))
+        .collect();
+    found.sort();
+    found
+}
+
+/// Compares the pages with the files under `root`: one line of explanation per stale, missing
+/// or orphaned page (empty when the docs are up to date).
 pub fn check(root: &Path, pages: &[Page]) -> Vec<String> {
     let mut problems = Vec::new();
     for page in pages {
@@ -123,6 +230,12 @@ pub fn check(root: &Path, pages: &[Page]) -> Vec<String> {
             }
             Ok(_) => {}
         }
+    }
+    for orphan in orphans(root, pages) {
+        problems.push(format!(
+            "{}: no template generates it (delete it, or add {GUIDE_TEMPLATES}/<name>{TEMPLATE_SUFFIX})",
+            orphan.display()
+        ));
     }
     problems
 }
@@ -148,8 +261,27 @@ fn first_difference(committed: &str, generated: &str) -> String {
     )
 }
 
-/// Replaces every placeholder of `template`.
-pub fn render(root: &Path, template: &str, schema: &Schema) -> Result<String, String> {
+/// Fences that open a Terraform code block. Templates may not hold one: the example belongs in
+/// a file under `examples/`, which the tests validate, brought in with `tffile`.
+const HCL_FENCES: [&str; 4] = ["```terraform", "```hcl", "```tf", "```HCL"];
+
+/// Replaces every placeholder of `template`. `schema` is `None` for a guide, which cannot use
+/// the schema placeholders.
+pub fn render(root: &Path, template: &str, schema: Option<&Schema>) -> Result<String, String> {
+    for (n, line) in template.lines().enumerate() {
+        let fence = line.trim_start();
+        if HCL_FENCES.iter().any(|f| {
+            fence
+                .strip_prefix(f)
+                .is_some_and(|rest| rest.trim().is_empty())
+        }) {
+            return Err(format!(
+                "line {}: a Terraform code block written into the template; put it in a file \
+                 under examples/ and use {{{{ tffile \"examples/…\" }}}}",
+                n + 1
+            ));
+        }
+    }
     let mut out = String::with_capacity(template.len() * 2);
     let mut rest = template;
     while let Some(start) = rest.find("{{") {
@@ -165,13 +297,22 @@ pub fn render(root: &Path, template: &str, schema: &Schema) -> Result<String, St
     Ok(out)
 }
 
-fn expand(root: &Path, directive: &str, schema: &Schema) -> Result<String, String> {
+fn expand(root: &Path, directive: &str, schema: Option<&Schema>) -> Result<String, String> {
     let mut pipeline = directive.split('|').map(str::trim);
     let head = pipeline.next().unwrap_or_default();
     let words = split_words(head)?;
+    let no_schema = || format!("`{{{{ {directive} }}}}` needs a schema, and a guide has none");
+    // `{{ "{{" }}` is a literal, as in Go templates: for text such as GitHub Actions'
+    // `${{ secrets.X }}`.
+    if let (true, [literal]) = (head.starts_with('"'), &words[..]) {
+        return match pipeline.next() {
+            None => Ok(literal.clone()),
+            Some(filter) => Err(format!("a literal takes no filter (`{filter}`)")),
+        };
+    }
     let mut value = match words.iter().map(String::as_str).collect::<Vec<_>>()[..] {
-        [".Description"] => schema.description.clone(),
-        [".SchemaMarkdown"] => schema_markdown(schema),
+        [".Description"] => schema.ok_or_else(no_schema)?.description.clone(),
+        [".SchemaMarkdown"] => schema_markdown(schema.ok_or_else(no_schema)?),
         ["tffile", path] => code_block(root, "terraform", path)?,
         ["codefile", lang, path] => code_block(root, lang, path)?,
         _ => return Err(format!("unknown placeholder `{{{{ {directive} }}}}`")),
@@ -340,7 +481,7 @@ mod tests {
         let out = render(
             &dir,
             "d: |-\n{{ .Description | prefixlines \"  \" }}\n{{tffile \"a.tf\"}}\n{{ codefile \"shell\" \"a.tf\" }}",
-            &sample(),
+            Some(&sample()),
         )
         .unwrap();
         assert_eq!(
@@ -348,12 +489,112 @@ mod tests {
             "d: |-\n  Line one.\n```terraform\nx = 1\n```\n```shell\nx = 1\n```"
         );
         assert!(
-            render(&dir, "{{ .Nope }}", &sample())
+            render(&dir, "{{ .Nope }}", Some(&sample()))
                 .unwrap_err()
                 .contains("unknown placeholder")
         );
-        assert!(render(&dir, "{{ .Description", &sample()).is_err());
-        assert!(render(&dir, "{{ tffile \"missing.tf\" }}", &sample()).is_err());
+        assert!(render(&dir, "{{ .Description", Some(&sample())).is_err());
+        assert!(render(&dir, "{{ tffile \"missing.tf\" }}", Some(&sample())).is_err());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_guide_has_no_schema_and_no_template_holds_a_terraform_block() {
+        let dir = std::env::temp_dir().join(format!("xtask-guide-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("a.tf"), "x = 1\n").unwrap();
+        assert_eq!(
+            render(&dir, "# G\n\n{{ tffile \"a.tf\" }}\n", None).unwrap(),
+            "# G\n\n```terraform\nx = 1\n```\n"
+        );
+        for schema_only in ["{{ .Description }}", "{{ .SchemaMarkdown }}"] {
+            let err = render(&dir, schema_only, None).unwrap_err();
+            assert!(err.contains("needs a schema"), "{err}");
+        }
+        for fence in ["```terraform", "```hcl", "  ```tf", "```hcl  "] {
+            let template = format!("text\n{fence}\nx = 1\n```\n");
+            for schema in [None, Some(&sample())] {
+                let err = render(&dir, &template, schema).unwrap_err();
+                assert!(err.contains("line 2") && err.contains("tffile"), "{err}");
+            }
+        }
+        assert_eq!(
+            render(&dir, "run: ${{ \"{{\" }} secrets.X }}", None).unwrap(),
+            "run: ${{ secrets.X }}"
+        );
+        // Other code blocks are prose.
+        assert!(
+            render(
+                &dir,
+                "```shell\nterraform plan\n```\n```yaml\non: push\n```\n",
+                None
+            )
+            .is_ok()
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn guide_front_matter_needs_title_subcategory_and_description() {
+        let good = "---\npage_title: \"T\"\nsubcategory: \"Guides\"\ndescription: |-\n  Two\n  lines.\n---\n\n# T\n";
+        assert_eq!(
+            front_matter(good).unwrap(),
+            ["page_title", "subcategory", "description"]
+        );
+        for (bad, why) in [
+            ("# T\n", "starts with"),
+            ("---\npage_title: T\n", "not closed"),
+            (
+                "---\npage_title: T\nsubcategory: G\n---\n",
+                "lacks `description`",
+            ),
+            (
+                "---\npage_title:\nsubcategory: G\ndescription: D\n---\n",
+                "no value",
+            ),
+            ("---\npage_title T\n---\n", "not `key: value`"),
+        ] {
+            let err = front_matter(bad).unwrap_err();
+            assert!(err.contains(why), "{bad:?}: {err}");
+        }
+    }
+
+    #[test]
+    fn guide_names_come_from_the_templates_and_stray_pages_are_orphans() {
+        let dir = std::env::temp_dir().join(format!("xtask-names-{}", std::process::id()));
+        assert!(
+            guide_names(&dir).unwrap().is_empty(),
+            "no directory, no guides"
+        );
+        std::fs::create_dir_all(dir.join(GUIDE_TEMPLATES)).unwrap();
+        std::fs::create_dir_all(dir.join(GUIDE_PAGES)).unwrap();
+        for name in ["b-guide", "a-guide"] {
+            std::fs::write(
+                dir.join(GUIDE_TEMPLATES).join(format!("{name}.md.tmpl")),
+                "",
+            )
+            .unwrap();
+        }
+        assert_eq!(guide_names(&dir).unwrap(), ["a-guide", "b-guide"]);
+        std::fs::write(dir.join(GUIDE_PAGES).join("a-guide.md"), "a").unwrap();
+        std::fs::write(dir.join(GUIDE_PAGES).join("old.md"), "o").unwrap();
+        let pages = [Page {
+            path: PathBuf::from(GUIDE_PAGES).join("a-guide.md"),
+            contents: "a".into(),
+        }];
+        assert_eq!(
+            orphans(&dir, &pages),
+            [PathBuf::from(GUIDE_PAGES).join("old.md")]
+        );
+        let problems = check(&dir, &pages);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(
+            problems[0].contains("old.md: no template"),
+            "{}",
+            problems[0]
+        );
+        std::fs::write(dir.join(GUIDE_TEMPLATES).join("notes.txt"), "").unwrap();
+        assert!(guide_names(&dir).unwrap_err().contains("notes.txt"));
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
