@@ -12,6 +12,7 @@ use fuzz_support::{SELECT_PROVIDER, SELECT_RESOURCE, provider_type, resource_typ
 use terraform_provider_databricks::protocol::cty::{
     Number, Refinements, Type, Value, encode_json, encode_msgpack,
 };
+use terraform_provider_databricks::resource::workflow_connection::revoke::{self, Decision};
 
 const ACC: &str = "0d2a7b1c-1234-4abc-9def-0123456789ab";
 const APP: &str = "6f7c4a1e-2b3d-4e5f-8a9b-0c1d2e3f4a5b";
@@ -325,10 +326,12 @@ fn json_value(dir: &Path) -> Result<()> {
 fn resource_model(dir: &Path) -> Result<()> {
     let ty = resource_type();
     let import_id = format!("aws/{ACC}/{SP}/{SEC}");
-    let head = |control: u8| {
+    let head = |control: u8, private: &[u8]| {
         let mut out = vec![control, import_id.len() as u8];
         out.extend_from_slice(import_id.as_bytes());
         out.push(0); // version 0
+        out.push(private.len() as u8);
+        out.extend_from_slice(private);
         out
     };
     let chunk16 = |out: &mut Vec<u8>, bytes: &[u8]| {
@@ -336,27 +339,53 @@ fn resource_model(dir: &Path) -> Result<()> {
         out.extend_from_slice(bytes);
     };
     // msgpack mode: config, prior state, proposed state.
-    let mut update = head(0x1f);
+    let mut update = head(0x1f, b"");
     chunk16(&mut update, &encode_msgpack(&config(), &ty)?);
     chunk16(&mut update, &encode_msgpack(&state(), &ty)?);
     update.extend_from_slice(&encode_msgpack(&state(), &ty)?);
     write(dir, "plan_update", &update)?;
 
-    let mut create = head(0x02);
+    // The second plan call of a replacement: the prior private data holds the decision.
+    let keep = revoke::encode(&Decision::Keep {
+        reason: "the connection that replaces it uses the same secret".into(),
+    });
+    let mut create = head(0x02, &keep);
     chunk16(&mut create, &encode_msgpack(&config_write_only(), &ty)?);
     chunk16(&mut create, &[]);
     create.extend_from_slice(&encode_msgpack(&planned(), &ty)?);
     write(dir, "plan_create_write_only", &create)?;
 
     // JSON mode: raw state for UpgradeResourceState.
-    let mut upgrade = head(0x80 | 0x0c);
+    let mut upgrade = head(0x80 | 0x0c, b"");
     upgrade.extend_from_slice(&encode_json(&state(), &ty)?);
     write(dir, "upgrade_state", &upgrade)?;
 
     let mut bad_import = vec![0x00, 9];
     bad_import.extend_from_slice(b"aws/x/y/z");
-    bad_import.push(0);
+    bad_import.extend_from_slice(&[0, 0]);
     write(dir, "import_invalid", &bad_import)?;
+
+    // The destroy of a connection that revokes its secret (no import: the pool of values is
+    // null and that state, and control 0 plans null over it).
+    let mut revoking = state();
+    if let Value::Object(attrs) = &mut revoking {
+        attrs.insert("revoke_secret_on_destroy".to_owned(), Value::Bool(true));
+    }
+    let mut destroy = vec![0x00, 0, 0, 0];
+    chunk16(&mut destroy, &encode_msgpack(&revoking, &ty)?);
+    chunk16(&mut destroy, &[]);
+    write(dir, "plan_destroy_revoke", &destroy)?;
+    // Its replacement by a connection with another secret (pool: null, the imported state,
+    // config, moved, revoking; the fifth of eight plans is config/moved over revoking).
+    let mut moved = revoking.clone();
+    if let Value::Object(attrs) = &mut moved {
+        attrs.insert("secret_id".to_owned(), s("0a1b2c"));
+    }
+    let mut replace = head(0x1c, b"");
+    chunk16(&mut replace, &encode_msgpack(&config(), &ty)?);
+    chunk16(&mut replace, &encode_msgpack(&moved, &ty)?);
+    replace.extend_from_slice(&encode_msgpack(&revoking, &ty)?);
+    write(dir, "plan_replace_revoke", &replace)?;
     Ok(())
 }
 
