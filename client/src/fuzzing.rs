@@ -55,12 +55,13 @@ pub fn html_answer(content_type: Option<&str>, body: &[u8]) -> Option<String> {
     envelope::looks_like_html(content_type, body).then(|| envelope::html_message(body))
 }
 
-/// A token endpoint's 2xx answer: the `Authorization` header value (as text) and the
-/// lifetime of the token.
+/// A token endpoint's 2xx answer: the `Authorization` header value (its bytes as text, lossily:
+/// a header value may hold bytes above 0x7f, which `to_str` refuses) and the lifetime of the
+/// token.
 pub fn token_answer(status: u16, body: &[u8]) -> Result<(String, Duration), Error> {
     let resp = response(status, body);
     let (header, lifetime) = oauth::read_token_response(&resp, "POST /fuzz/token")?;
-    let text = header.to_str().map(str::to_owned).unwrap_or_default();
+    let text = String::from_utf8_lossy(header.as_bytes()).into_owned();
     Ok((text, lifetime))
 }
 

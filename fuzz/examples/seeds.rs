@@ -408,6 +408,14 @@ fn databricks_responses(dir: &Path) -> Result<()> {
             r#"{"access_token":"tok-1","token_type":"Bearer","expires_in":"3600","scope":"all-apis"}"#,
         ),
         (
+            // Bytes above 0x7f are valid in a header value, but not visible ASCII.
+            "token_non_ascii",
+            200,
+            "application/json",
+            "",
+            r#"{"access_token":"eyJ·kid","expires_in":3598}"#,
+        ),
+        (
             "token_invalid_client",
             401,
             "application/json",
