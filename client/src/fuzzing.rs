@@ -4,14 +4,19 @@
 
 use std::time::{Duration, SystemTime};
 
+use time::OffsetDateTime;
+
 use crate::envelope;
 use crate::error::{Error, ErrorKind};
+use crate::host::Cloud;
 use crate::http::Response;
 use crate::oauth;
 use crate::redact;
 use crate::retry;
 use crate::scim::ServicePrincipal;
+use crate::secret::SecretString;
 use crate::secrets::{SecretInfo, SecretsPage};
+use crate::verify::{self, CheckFailure, ObservedSecret, VerifyInput, VerifyWith};
 
 /// What the client makes of an HTTP error answer.
 #[derive(Debug)]
@@ -50,12 +55,13 @@ pub fn html_answer(content_type: Option<&str>, body: &[u8]) -> Option<String> {
     envelope::looks_like_html(content_type, body).then(|| envelope::html_message(body))
 }
 
-/// A token endpoint's 2xx answer: the `Authorization` header value (as text) and the
-/// lifetime of the token.
+/// A token endpoint's 2xx answer: the `Authorization` header value (its bytes as text, lossily:
+/// a header value may hold bytes above 0x7f, which `to_str` refuses) and the lifetime of the
+/// token.
 pub fn token_answer(status: u16, body: &[u8]) -> Result<(String, Duration), Error> {
     let resp = response(status, body);
     let (header, lifetime) = oauth::read_token_response(&resp, "POST /fuzz/token")?;
-    let text = header.to_str().map(str::to_owned).unwrap_or_default();
+    let text = String::from_utf8_lossy(header.as_bytes()).into_owned();
     Ok((text, lifetime))
 }
 
@@ -86,6 +92,65 @@ pub fn retry_after(value: &str, now: SystemTime) -> Option<Duration> {
 /// A body as it would appear in a trace log.
 pub fn redacted_body(body: &[u8]) -> String {
     redact::redacted_body(body)
+}
+
+/// The secret checks of a verification (`secret_checks` in verify.rs) of the connection's secret
+/// `secret_id` in a secret list, with the expiry recorded by an earlier check and the clock.
+pub fn secret_checks(
+    secrets: &[SecretInfo],
+    secret_id: &str,
+    recorded_expire_time: Option<&str>,
+    now: OffsetDateTime,
+) -> Result<(Vec<CheckFailure>, Option<ObservedSecret>), Error> {
+    let input = verify_input(secret_id, recorded_expire_time);
+    verify::secret_checks(secrets, &input, recorded_expiry(&input), now)
+}
+
+/// What a verification makes of the token endpoint refusing the connection's own secret
+/// (`token_refused`), with the expiry recorded by an earlier check and the clock.
+pub fn token_refused(recorded_expire_time: Option<&str>, now: OffsetDateTime) -> CheckFailure {
+    let input = verify_input("fuzz-secret", recorded_expire_time);
+    let refusal = Error::http(
+        ErrorKind::CredentialsRejected,
+        "POST /fuzz/token",
+        401,
+        Some("invalid_client".to_owned()),
+        "Client authentication failed",
+        None,
+    );
+    verify::token_refused(&input, &refusal, recorded_expiry(&input), now)
+}
+
+/// A secret time as the state records it (`normalise_time`).
+pub fn normalise_time(raw: &str) -> String {
+    verify::normalise_time(raw)
+}
+
+/// A time as the check's messages show it (`format_time`).
+pub fn format_time(t: OffsetDateTime) -> String {
+    verify::format_time(t)
+}
+
+/// The recorded expiry as a verification reads it: `run` parses it as `parse_time` does
+/// (trimmed RFC 3339), and an unreadable one is ignored.
+fn recorded_expiry(input: &VerifyInput) -> Option<OffsetDateTime> {
+    input
+        .recorded_secret_expire_time
+        .as_deref()
+        .and_then(verify::parse_time)
+}
+
+fn verify_input(secret_id: &str, recorded_expire_time: Option<&str>) -> VerifyInput {
+    VerifyInput {
+        cloud: Cloud::Aws,
+        account_id: "0d2a7b1c-1234-4abc-9def-0123456789ab".to_owned(),
+        client_id: Some("6f7c4a1e-2b3d-4e5f-8a9b-0c1d2e3f4a5b".to_owned()),
+        service_principal_id: "2323502488275632".to_owned(),
+        secret_id: secret_id.to_owned(),
+        credentials: VerifyWith::OwnSecret(SecretString::new("fuzz")),
+        recorded_secret_expire_time: recorded_expire_time.map(str::to_owned),
+        secret_already_observed: false,
+    }
 }
 
 fn response(status: u16, body: &[u8]) -> Response {

@@ -311,7 +311,7 @@ fn finish(mut outcome: VerifyOutcome, input: &VerifyInput) -> VerifyOutcome {
     outcome
 }
 
-fn token_refused(
+pub(crate) fn token_refused(
     input: &VerifyInput,
     e: &Error,
     recorded_expiry: Option<OffsetDateTime>,
@@ -411,7 +411,7 @@ fn observe_principal(principal: &ServicePrincipal) -> ObservedPrincipal {
 
 /// Presence, status and expiry of the secret; an `expire_time` that cannot be read is an error
 /// (its expiry cannot be checked, and guessing would be failing open).
-fn secret_checks(
+pub(crate) fn secret_checks(
     secrets: &[SecretInfo],
     input: &VerifyInput,
     recorded_expiry: Option<OffsetDateTime>,
@@ -489,12 +489,12 @@ fn secret_checks(
 }
 
 /// An RFC 3339 time as the API sends it (any offset, fractional digits, a leap second).
-fn parse_time(raw: &str) -> Option<OffsetDateTime> {
+pub(crate) fn parse_time(raw: &str) -> Option<OffsetDateTime> {
     OffsetDateTime::parse(raw.trim(), &Rfc3339).ok()
 }
 
 /// The time in UTC when it parses and can be shown in UTC, else the text as sent.
-fn normalise_time(raw: &str) -> String {
+pub(crate) fn normalise_time(raw: &str) -> String {
     match parse_time(raw).and_then(|t| t.checked_to_offset(UtcOffset::UTC)) {
         Some(utc) => utc.format(&Rfc3339).unwrap_or_else(|_| raw.to_owned()),
         None => raw.to_owned(),
@@ -503,7 +503,7 @@ fn normalise_time(raw: &str) -> String {
 
 /// A parsed time for messages: in UTC where it can be (a time near the end of year 9999 with
 /// a negative offset is past 9999 in UTC, which `time` cannot represent), else as it is.
-fn format_time(t: OffsetDateTime) -> String {
+pub(crate) fn format_time(t: OffsetDateTime) -> String {
     let shown = t.checked_to_offset(UtcOffset::UTC).unwrap_or(t);
     shown.format(&Rfc3339).unwrap_or_else(|_| shown.to_string())
 }

@@ -12,6 +12,7 @@ use fuzz_support::{SELECT_PROVIDER, SELECT_RESOURCE, provider_type, resource_typ
 use terraform_provider_databricks::protocol::cty::{
     Number, Refinements, Type, Value, encode_json, encode_msgpack,
 };
+use terraform_provider_databricks::resource::workflow_connection::revoke::{self, Decision};
 
 const ACC: &str = "0d2a7b1c-1234-4abc-9def-0123456789ab";
 const APP: &str = "6f7c4a1e-2b3d-4e5f-8a9b-0c1d2e3f4a5b";
@@ -26,6 +27,7 @@ fn main() -> Result<()> {
     json_value(&root.join("json_value"))?;
     resource_model(&root.join("resource_model"))?;
     databricks_responses(&root.join("databricks_responses"))?;
+    timestamps(&root.join("timestamps"))?;
     Ok(())
 }
 
@@ -325,10 +327,12 @@ fn json_value(dir: &Path) -> Result<()> {
 fn resource_model(dir: &Path) -> Result<()> {
     let ty = resource_type();
     let import_id = format!("aws/{ACC}/{SP}/{SEC}");
-    let head = |control: u8| {
+    let head = |control: u8, private: &[u8]| {
         let mut out = vec![control, import_id.len() as u8];
         out.extend_from_slice(import_id.as_bytes());
         out.push(0); // version 0
+        out.push(private.len() as u8);
+        out.extend_from_slice(private);
         out
     };
     let chunk16 = |out: &mut Vec<u8>, bytes: &[u8]| {
@@ -336,27 +340,53 @@ fn resource_model(dir: &Path) -> Result<()> {
         out.extend_from_slice(bytes);
     };
     // msgpack mode: config, prior state, proposed state.
-    let mut update = head(0x1f);
+    let mut update = head(0x1f, b"");
     chunk16(&mut update, &encode_msgpack(&config(), &ty)?);
     chunk16(&mut update, &encode_msgpack(&state(), &ty)?);
     update.extend_from_slice(&encode_msgpack(&state(), &ty)?);
     write(dir, "plan_update", &update)?;
 
-    let mut create = head(0x02);
+    // The second plan call of a replacement: the prior private data holds the decision.
+    let keep = revoke::encode(&Decision::Keep {
+        reason: "the connection that replaces it uses the same secret".into(),
+    });
+    let mut create = head(0x02, &keep);
     chunk16(&mut create, &encode_msgpack(&config_write_only(), &ty)?);
     chunk16(&mut create, &[]);
     create.extend_from_slice(&encode_msgpack(&planned(), &ty)?);
     write(dir, "plan_create_write_only", &create)?;
 
     // JSON mode: raw state for UpgradeResourceState.
-    let mut upgrade = head(0x80 | 0x0c);
+    let mut upgrade = head(0x80 | 0x0c, b"");
     upgrade.extend_from_slice(&encode_json(&state(), &ty)?);
     write(dir, "upgrade_state", &upgrade)?;
 
     let mut bad_import = vec![0x00, 9];
     bad_import.extend_from_slice(b"aws/x/y/z");
-    bad_import.push(0);
+    bad_import.extend_from_slice(&[0, 0]);
     write(dir, "import_invalid", &bad_import)?;
+
+    // The destroy of a connection that revokes its secret (no import: the pool of values is
+    // null and that state, and control 0 plans null over it).
+    let mut revoking = state();
+    if let Value::Object(attrs) = &mut revoking {
+        attrs.insert("revoke_secret_on_destroy".to_owned(), Value::Bool(true));
+    }
+    let mut destroy = vec![0x00, 0, 0, 0];
+    chunk16(&mut destroy, &encode_msgpack(&revoking, &ty)?);
+    chunk16(&mut destroy, &[]);
+    write(dir, "plan_destroy_revoke", &destroy)?;
+    // Its replacement by a connection with another secret (pool: null, the imported state,
+    // config, moved, revoking; the fifth of eight plans is config/moved over revoking).
+    let mut moved = revoking.clone();
+    if let Value::Object(attrs) = &mut moved {
+        attrs.insert("secret_id".to_owned(), s("0a1b2c"));
+    }
+    let mut replace = head(0x1c, b"");
+    chunk16(&mut replace, &encode_msgpack(&config(), &ty)?);
+    chunk16(&mut replace, &encode_msgpack(&moved, &ty)?);
+    replace.extend_from_slice(&encode_msgpack(&revoking, &ty)?);
+    write(dir, "plan_replace_revoke", &replace)?;
     Ok(())
 }
 
@@ -376,6 +406,14 @@ fn databricks_responses(dir: &Path) -> Result<()> {
             "application/json",
             "",
             r#"{"access_token":"tok-1","token_type":"Bearer","expires_in":"3600","scope":"all-apis"}"#,
+        ),
+        (
+            // Bytes above 0x7f are valid in a header value, but not visible ASCII.
+            "token_non_ascii",
+            200,
+            "application/json",
+            "",
+            r#"{"access_token":"eyJ·kid","expires_in":3598}"#,
         ),
         (
             "token_invalid_client",
@@ -499,28 +537,207 @@ fn databricks_responses(dir: &Path) -> Result<()> {
         ),
     ];
     for (name, status, ct, retry_after, body) in cases {
-        let status_bytes = (status - 100).to_le_bytes();
-        let mut out = vec![status_bytes[0], status_bytes[1]];
-        let known = [
-            "",
-            "application/json",
-            "application/scim+json; charset=utf-8",
-            "text/html; charset=utf-8",
-            "text/plain",
-        ];
-        match known.iter().position(|k| k == ct) {
-            Some(i) => out.push(i as u8),
-            None => {
-                out.push(0xff);
-                out.push(ct.len() as u8);
-                out.extend_from_slice(ct.as_bytes());
+        write(dir, name, &response(*status, ct, retry_after, body))?;
+    }
+    // Secret lists with the hostile times, the same time recorded (as `Retry-After`).
+    for (i, t) in HOSTILE_TIMES.iter().enumerate() {
+        let body = serde_json::json!({"secrets": [
+            {"id": SEC, "create_time": t, "update_time": t, "status": "ACTIVE", "expire_time": t},
+            {"id": "a0b1", "status": "ACTIVE", "expire_time": t},
+        ]})
+        .to_string();
+        write(
+            dir,
+            &format!("secrets_time_{i}"),
+            &response(200, "application/json", t, &body),
+        )?;
+    }
+    Ok(())
+}
+
+/// A `databricks_responses` input: status, content type, `Retry-After`, clock, body.
+fn response(status: u16, ct: &str, retry_after: &str, body: &str) -> Vec<u8> {
+    let status_bytes = (status - 100).to_le_bytes();
+    let mut out = vec![status_bytes[0], status_bytes[1]];
+    let known = [
+        "",
+        "application/json",
+        "application/scim+json; charset=utf-8",
+        "text/html; charset=utf-8",
+        "text/plain",
+    ];
+    match known.iter().position(|k| *k == ct) {
+        Some(i) => out.push(i as u8),
+        None => {
+            out.push(0xff);
+            out.push(ct.len() as u8);
+            out.extend_from_slice(ct.as_bytes());
+        }
+    }
+    out.push(retry_after.len() as u8);
+    out.extend_from_slice(retry_after.as_bytes());
+    out.push(0x16); // clock: 2^26 * 22 s ≈ 2014
+    out.extend_from_slice(body.as_bytes());
+    out
+}
+
+/// Timestamps the API may send, or something in their place: offsets that push a time past
+/// year 9999 or before year 0 in UTC, a leap second, more fractional digits than nanoseconds,
+/// a decimal comma, lower case, spaces, a time out of range, nothing and garbage.
+const HOSTILE_TIMES: [&str; 16] = [
+    "9999-12-31T23:59:59-23:59",
+    "0000-01-01T00:00:00+23:59",
+    "2016-12-31T23:59:60Z",
+    "2016-12-31T23:59:60+00:00",
+    "2015-06-30T23:59:60-01:00",
+    "2027-01-01T00:00:00.123456789123456789123456789Z",
+    "2027-01-01T00:00:00,5Z",
+    "2027-01-01T00:00:00.000Z",
+    "2026-12-01T19:30:41.5+05:30",
+    "2027-01-01t00:00:00z",
+    " 2027-01-01T00:00:00Z\n",
+    "2027-02-30T00:00:00Z",
+    "9999-12-31T23:59:59.999999999Z",
+    "0000-01-01T00:00:00Z",
+    "",
+    "garbage",
+];
+
+/// A `timestamps` input (see `fuzz_targets/timestamps.rs`).
+struct TimeCase<'a> {
+    control: u8,
+    days: i64,
+    days_text: &'a str,
+    recorded: &'a str,
+    status: u8,
+    plan: u8,
+    /// (flags, status, create_time, expire_time); flags as the target reads them.
+    secrets: Vec<(u8, &'a str, &'a str, &'a str)>,
+    clock: (i64, u32, i16),
+    private: Vec<u8>,
+}
+
+impl TimeCase<'_> {
+    fn bytes(&self) -> Vec<u8> {
+        let chunk = |out: &mut Vec<u8>, s: &str| {
+            out.push(s.len() as u8);
+            out.extend_from_slice(s.as_bytes());
+        };
+        let mut out = vec![self.control];
+        out.extend_from_slice(&self.days.to_le_bytes());
+        chunk(&mut out, self.days_text);
+        chunk(&mut out, self.recorded);
+        out.extend_from_slice(&[self.status, self.plan, self.secrets.len() as u8]);
+        for (flags, status, create, expire) in &self.secrets {
+            out.push(*flags);
+            for s in [status, create, expire] {
+                chunk(&mut out, s);
             }
         }
-        out.push(retry_after.len() as u8);
-        out.extend_from_slice(retry_after.as_bytes());
-        out.push(0x16); // clock: 2^26 * 22 s ≈ 2014
-        out.extend_from_slice(body.as_bytes());
-        write(dir, name, &out)?;
+        out.extend_from_slice(&self.clock.0.to_le_bytes());
+        out.extend_from_slice(&self.clock.1.to_le_bytes());
+        out.extend_from_slice(&self.clock.2.to_le_bytes());
+        out.extend_from_slice(&self.private);
+        out
+    }
+}
+
+/// Flags of a listed secret: the connection's ID, with status, create_time and expire_time.
+const LISTED: u8 = 0x1c;
+/// Another secret's ID, with all three fields.
+const OTHER: u8 = 0x1e;
+/// Plan flags: update; configured days from the i64, recorded days 30 (a record-only change
+/// unless the i64 is 30).
+const UPDATE_DAYS: u8 = 0x0c;
+/// Plan flags: update; configured and recorded days the same number given as text.
+const UPDATE_TEXT_DAYS: u8 = 0x05;
+/// Plan flags: create; destroy with revoke_secret_on_destroy recorded.
+const CREATE: u8 = 0x20;
+const DESTROY_REVOKING: u8 = 0x70;
+
+fn timestamps(dir: &Path) -> Result<()> {
+    let base = |recorded| TimeCase {
+        control: 0x02, // clock: seconds around the recorded expiry
+        days: 30,
+        days_text: "30",
+        recorded,
+        status: 0, // verified
+        plan: UPDATE_DAYS,
+        secrets: vec![(LISTED, "ACTIVE", recorded, recorded)],
+        clock: (-3600, 0, 0),
+        private: Vec::new(),
+    };
+    for (i, t) in HOSTILE_TIMES.iter().enumerate() {
+        // Listed, an hour before its expiry (which warns), with a record-only change of days.
+        write(dir, &format!("listed_{i}"), &base(t).bytes())?;
+        // No longer listed, a day after the recorded expiry; the record says secret_expired.
+        let unlisted = TimeCase {
+            control: 0x03,
+            status: 2,
+            plan: UPDATE_TEXT_DAYS,
+            secrets: vec![(OTHER, "ACTIVE", t, t)],
+            clock: (1, 0, 0),
+            ..base(t)
+        };
+        write(dir, &format!("unlisted_{i}"), &unlisted.bytes())?;
+    }
+    // Numbers of days from state and configuration, and a clock with an offset.
+    for (i, (days, text)) in [
+        (i64::MAX, "1e400"),
+        (i64::MIN, "-1e400"),
+        (0, "0.5"),
+        (-1, "-0"),
+        (100_001, "18446744073709551616"),
+        (106_751_991_167_301, "106751991167300.999999999999"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let case = TimeCase {
+            days,
+            days_text: text,
+            plan: if i % 2 == 0 {
+                UPDATE_DAYS
+            } else {
+                UPDATE_TEXT_DAYS
+            },
+            clock: (-86_400 * 3, 999_999_999, 1200),
+            ..base("9999-12-31T23:59:59-23:59")
+        };
+        write(dir, &format!("days_{i}"), &case.bytes())?;
+    }
+    // Clocks at the ends of what `time` represents.
+    for (i, raw) in [i64::MIN, i64::MAX, 0].into_iter().enumerate() {
+        let case = TimeCase {
+            control: 0x01,
+            clock: (raw, 0, i16::MIN),
+            ..base("0000-01-01T00:00:00+23:59")
+        };
+        write(dir, &format!("clock_{i}"), &case.bytes())?;
+    }
+    // A create carrying a decision, a destroy that revokes, and private data that is not ours.
+    let keep = revoke::encode(&Decision::Keep {
+        reason: "the connection that replaces it uses the same secret".into(),
+    });
+    for (name, plan, private) in [
+        ("create_keep", CREATE, keep),
+        (
+            "destroy_revoke",
+            DESTROY_REVOKING,
+            revoke::encode(&Decision::Revoke),
+        ),
+        (
+            "create_foreign_private",
+            CREATE,
+            b"{\"revoke_on_destroy\":7}".to_vec(),
+        ),
+    ] {
+        let case = TimeCase {
+            plan,
+            private,
+            ..base("2027-01-01T00:00:00Z")
+        };
+        write(dir, name, &case.bytes())?;
     }
     Ok(())
 }

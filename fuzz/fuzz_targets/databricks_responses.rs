@@ -1,17 +1,20 @@
 //! The Databricks client's readers of what the account API (or a proxy, a login page, a
 //! misconfigured host) answers: error envelopes of every shape, HTML pages, token answers,
-//! SCIM service principals, secret lists, `Retry-After` values and trace-log redaction.
+//! SCIM service principals, secret lists (and the verification's checks of the secrets they
+//! list, with their times), `Retry-After` values and trace-log redaction.
 //!
 //! Input: a status byte pair, a content-type byte (one of a few, or a length-prefixed string),
-//! a `Retry-After` value (length-prefixed), a clock byte, then the body.
+//! a `Retry-After` value (length-prefixed; also the recorded expiry of the secret checks), a
+//! clock byte, then the body.
 
 #![no_main]
 
 use std::time::{Duration, SystemTime};
 
 use databricks_account_client::fuzzing;
-use fuzz_support::Input;
+use fuzz_support::{Input, times};
 use libfuzzer_sys::fuzz_target;
+use time::OffsetDateTime;
 
 const CONTENT_TYPES: [Option<&str>; 6] = [
     None,
@@ -39,7 +42,11 @@ fuzz_target!(|data: &[u8]| {
     };
     let retry_after = String::from_utf8_lossy(input.chunk()).into_owned();
     // Around now, or far from it (both directions of an HTTP date).
-    let now = SystemTime::UNIX_EPOCH + Duration::from_secs(u64::from(input.byte()) << 26);
+    let clock = u64::from(input.byte()) << 26;
+    let now = SystemTime::UNIX_EPOCH + Duration::from_secs(clock);
+    let now_utc = OffsetDateTime::UNIX_EPOCH
+        .checked_add(time::Duration::seconds(clock as i64))
+        .unwrap_or(OffsetDateTime::UNIX_EPOCH);
     let body = input.rest();
 
     // An error answer, for an API call and for the token endpoint.
@@ -73,7 +80,17 @@ fuzz_target!(|data: &[u8]| {
         let _ = principal.application_id_matches(&retry_after);
     }
     if let Ok((secrets, next)) = fuzzing::secrets_page(200, body) {
-        let _ = (secrets.map(|s| s.len()), next);
+        let _ = next;
+        // The checks of a verification over the listed secrets: the first one listed, and one
+        // that may not be, with the `Retry-After` text as the recorded expiry.
+        let secrets = secrets.unwrap_or_default();
+        let first = secrets.first().map(|s| s.id.clone()).unwrap_or_default();
+        for wanted in [first.as_str(), "09094e3230c893775eac3a9e7d912a8ad08ffd7e"] {
+            times::check_secret_checks(&secrets, wanted, Some(&retry_after), now_utc);
+        }
+        for s in &secrets {
+            times::check_expiry_warning(s.expire_time.as_deref(), 30, now_utc);
+        }
     }
 
     // Retry-After, as a header value is read (reqwest only gives visible ASCII as text; the

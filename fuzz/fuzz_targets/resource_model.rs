@@ -1,11 +1,13 @@
 //! `DynamicValue` → the connection resource's pure functions: bytes decoded against the
 //! resource's type go through validate, plan (as config, proposed and prior state in various
-//! combinations), import and upgrade. None may panic, and every state they produce must encode
-//! back to msgpack against the resource's type.
+//! combinations, with fuzzed prior private data, all plans of one input sharing one ledger),
+//! import and upgrade. None may panic, every state they produce must encode back to msgpack
+//! against the resource's type, and planned private data is empty or a revocation decision.
 //!
-//! Input: a control byte, an import ID (length-prefixed), a state version byte, then either
-//! raw state JSON (control bit 7 set) or up to three msgpack values (two with a 2-byte
-//! length prefix, the last one the rest of the input).
+//! Input: a control byte, an import ID (length-prefixed), a state version byte, the prior
+//! private data (length-prefixed), then either raw state JSON (control bit 7 set) or up to
+//! three msgpack values (two with a 2-byte length prefix, the last one the rest of the
+//! input).
 
 #![no_main]
 
@@ -17,8 +19,9 @@ use terraform_provider_databricks::protocol::backend::{
     ClientCapabilities, ImportRequest, PlanRequest, UpgradeRequest,
 };
 use terraform_provider_databricks::protocol::cty::{Type, Value, decode_msgpack, encode_msgpack};
+use terraform_provider_databricks::resource::workflow_connection::revoke::{self, Ledger};
 use terraform_provider_databricks::resource::workflow_connection::{
-    import, plan, upgrade, validate,
+    import, model, plan, upgrade, validate,
 };
 
 struct Resource {
@@ -49,6 +52,15 @@ fuzz_target!(|data: &[u8]| {
     let import_id = String::from_utf8_lossy(input.chunk()).into_owned();
     // Mostly the current version 0, sometimes one this provider does not know.
     let version = i64::from(input.byte() as i8) / 32;
+    let prior_private = input.chunk();
+    // What a create carries over from the first plan call of a replacement.
+    if let Some(decision) = revoke::decode(prior_private) {
+        assert_eq!(
+            revoke::decode(&revoke::encode(&decision)).as_ref(),
+            Some(&decision),
+            "a revocation decision does not survive private data"
+        );
+    }
 
     let mut values: Vec<Value> = Vec::new();
     if control & 0x80 != 0 {
@@ -123,38 +135,85 @@ fuzz_target!(|data: &[u8]| {
         pool.push(&imported.state);
     }
     pool.extend(values.iter());
+    // One plan walk: every plan of this input shares the ledger of kept and revoked secrets.
+    let ledger = Ledger::default();
     let combos = usize::from(control >> 2 & 0x07) + 1;
     for i in 0..combos {
         let pick = |shift: usize| pool[(usize::from(control) + i * 7 + shift) % pool.len()];
         let config = pick(1).clone();
         let proposed = pick(2).clone();
         let prior = pick(3).clone();
-        run_plan(config, proposed, prior, capabilities);
+        run_plan(
+            config,
+            proposed,
+            prior,
+            prior_private,
+            capabilities,
+            &ledger,
+        );
     }
     // And the ordinary cases: create from a value, and a value against itself.
     for v in &values {
-        run_plan(v.clone(), v.clone(), Value::Null, capabilities);
-        run_plan(v.clone(), v.clone(), v.clone(), capabilities);
+        run_plan(
+            v.clone(),
+            v.clone(),
+            Value::Null,
+            prior_private,
+            capabilities,
+            &ledger,
+        );
+        run_plan(
+            v.clone(),
+            v.clone(),
+            v.clone(),
+            prior_private,
+            capabilities,
+            &ledger,
+        );
     }
 });
 
-fn run_plan(config: Value, proposed: Value, prior: Value, capabilities: ClientCapabilities) {
+fn run_plan(
+    config: Value,
+    proposed: Value,
+    prior: Value,
+    prior_private: &[u8],
+    capabilities: ClientCapabilities,
+    ledger: &Ledger,
+) {
     let destroy = proposed.is_null();
     let create = prior.is_null();
-    let planned = plan::plan(PlanRequest {
-        prior_state: prior,
-        proposed_new_state: proposed,
-        config,
-        prior_private: b"private".to_vec(),
-        capabilities,
-    });
+    let revokes = model::boolean(&prior, "revoke_secret_on_destroy") == Some(true);
+    let carried = revoke::decode(prior_private);
+    let planned = plan::plan(
+        PlanRequest {
+            prior_state: prior,
+            proposed_new_state: proposed,
+            config,
+            prior_private: prior_private.to_vec(),
+            capabilities,
+        },
+        ledger,
+    );
     must_encode(&planned.planned_state, "planned state");
     assert_eq!(
         planned.planned_state.is_null(),
         destroy,
         "the planned state is null exactly when the resource is destroyed"
     );
-    assert_eq!(planned.planned_private, b"private");
+    // Planned private data is nothing or a revocation decision, and only of a connection
+    // that revokes on destroy (or, for a create, the decision its prior private data held).
+    if !planned.planned_private.is_empty() {
+        let decision = revoke::decode(&planned.planned_private);
+        assert!(decision.is_some(), "planned private data is not a decision");
+        if create && !destroy {
+            assert_eq!(decision, carried, "a create changed the carried decision");
+        } else {
+            assert!(revokes, "a decision for a connection that does not revoke");
+        }
+    } else if create && !destroy {
+        assert!(carried.is_none(), "a create dropped the carried decision");
+    }
     if create {
         assert!(
             planned.requires_replace.is_empty(),

@@ -1,11 +1,13 @@
-//! Helpers shared by the fuzz targets: a reader over the fuzzer's bytes and the cty types the
-//! value targets decode against.
+//! Helpers shared by the fuzz targets: a reader over the fuzzer's bytes, the cty types the
+//! value targets decode against, and what the time paths must make of any time ([`times`]).
 
 use std::sync::OnceLock;
 
 use terraform_provider_databricks::protocol::cty::Type;
 use terraform_provider_databricks::provider::schema::provider_schema;
 use terraform_provider_databricks::resource::workflow_connection;
+
+pub mod times;
 
 /// Reads control bytes off the front of the fuzzer's input; what is left is the payload.
 pub struct Input<'a> {
@@ -45,6 +47,14 @@ impl<'a> Input<'a> {
     pub fn chunk16(&mut self) -> &'a [u8] {
         let n = usize::from(u16::from_le_bytes([self.byte(), self.byte()]));
         self.take(n)
+    }
+
+    /// The next `N` bytes, zero-padded when the input is shorter.
+    pub fn array<const N: usize>(&mut self) -> [u8; N] {
+        let mut out = [0; N];
+        let head = self.take(N);
+        out[..head.len()].copy_from_slice(head);
+        out
     }
 
     /// Everything not read yet.
