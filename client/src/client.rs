@@ -27,6 +27,27 @@ const MAX_PAGES: usize = 1000;
 // not the account API, however small each page is.
 const MAX_LISTING_BYTES: usize = 8 * 1024 * 1024;
 
+/// The bytes a paginated listing has read so far, against [`MAX_LISTING_BYTES`].
+#[derive(Debug, Default)]
+struct ListingSize(usize);
+
+impl ListingSize {
+    /// Counts one page; an error once the pages add up to more than `limit`.
+    fn add(&mut self, page: &Response, limit: usize) -> Result<(), Error> {
+        self.0 = self.0.saturating_add(page.body.len());
+        if self.0 > limit {
+            return Err(Error::on_request(
+                ErrorKind::InvalidResponse,
+                &page.label,
+                format!(
+                    "the pages of the secret list add up to more than {limit} bytes, which no account API listing does — check the host"
+                ),
+            ));
+        }
+        Ok(())
+    }
+}
+
 /// A Databricks account on a cloud: where an operation goes.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Account {
@@ -331,7 +352,7 @@ impl Session<'_> {
         let mut page_token: Option<String> = None;
         let mut seen = std::collections::HashSet::new();
         let mut label = String::new();
-        let mut bytes = 0usize;
+        let mut size = ListingSize::default();
         for _ in 0..MAX_PAGES {
             let url = match &page_token {
                 None => base.clone(),
@@ -342,16 +363,7 @@ impl Session<'_> {
             };
             let resp = self.get(url).await?;
             label.clone_from(&resp.label);
-            bytes = bytes.saturating_add(resp.body.len());
-            if bytes > MAX_LISTING_BYTES {
-                return Err(Error::on_request(
-                    ErrorKind::InvalidResponse,
-                    &resp.label,
-                    format!(
-                        "the pages of the secret list add up to more than {MAX_LISTING_BYTES} bytes, which no account API listing does — check the host"
-                    ),
-                ));
-            }
+            size.add(&resp, MAX_LISTING_BYTES)?;
             let page = SecretsPage::from_response(&resp)?;
             all.extend(page.secrets.unwrap_or_default());
             match page.next_page_token.filter(|t| !t.is_empty()) {
@@ -387,5 +399,36 @@ async fn cancellable<T>(
         biased;
         _ = cancel.cancelled() => Err(Error::cancelled(what)),
         result = fut => result,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(bytes: usize) -> Response {
+        Response {
+            status: 200,
+            body: vec![b' '; bytes],
+            label: "GET https://accounts.example/secrets".into(),
+        }
+    }
+
+    #[test]
+    fn a_listing_is_capped_by_the_sum_of_its_pages_not_by_one_page() {
+        let mut size = ListingSize::default();
+        for _ in 0..4 {
+            size.add(&page(2_000), 10_000).unwrap();
+        }
+        let err = size.add(&page(2_001), 10_000).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidResponse);
+        assert!(
+            err.to_string().contains("add up to more than 10000 bytes"),
+            "{err}"
+        );
+        // Counting saturates instead of overflowing.
+        let mut size = ListingSize(usize::MAX - 1);
+        size.add(&page(5), usize::MAX).unwrap();
+        assert!(size.add(&page(1), usize::MAX - 1).is_err());
     }
 }

@@ -205,7 +205,7 @@ pub(crate) async fn run(
     let recorded_expiry = input
         .recorded_secret_expire_time
         .as_deref()
-        .and_then(|t| OffsetDateTime::parse(t.trim(), &Rfc3339).ok());
+        .and_then(parse_time);
     let client_id = input.client_id.as_deref().unwrap_or("(not known yet)");
     let (source, context) = match &input.credentials {
         VerifyWith::OwnSecret(_) => (
