@@ -402,7 +402,10 @@ fn every_call_carries_a_user_agent_in_the_databricks_convention() {
         let ua = r.user_agent.as_deref().unwrap_or_default();
         let pairs: Vec<&str> = ua.split(' ').collect();
         let expected = [
-            format!("terraform-provider-databricks/{}", env!("CARGO_PKG_VERSION")),
+            format!(
+                "terraform-provider-databricks/{}",
+                env!("CARGO_PKG_VERSION")
+            ),
             format!("databricks-account-client/{}", env!("CARGO_PKG_VERSION")),
             format!("os/{}", std::env::consts::OS),
             format!("terraform/{terraform}"),

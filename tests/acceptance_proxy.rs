@@ -63,7 +63,12 @@ fn every_proxy_variable_is_used_for_the_real_account_host() {
         let proxy = RecordingProxy::start();
         let work = on_the_real_host(&[(var, proxy.url.clone())]);
         let out = work.apply();
-        assert_eq!(out.code, 1, "{var}: no real Databricks here:\n{}", out.combined());
+        assert_eq!(
+            out.code,
+            1,
+            "{var}: no real Databricks here:\n{}",
+            out.combined()
+        );
         let seen = proxy.seen();
         assert!(
             seen.iter()
@@ -112,5 +117,8 @@ fn a_loopback_host_never_goes_through_a_proxy() {
         "credentials for the emulator went to the proxy: {:?}",
         proxy.seen()
     );
-    assert_eq!(fx.work.instance("databricks_workflow_connection.c")["status"], "verified");
+    assert_eq!(
+        fx.work.instance("databricks_workflow_connection.c")["status"],
+        "verified"
+    );
 }

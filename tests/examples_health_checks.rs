@@ -22,7 +22,10 @@ fn example(file: &str) -> String {
 fn workdir(emu: &Emulator) -> Workdir {
     let mut work = Workdir::new(&example("main.tf"));
     std::fs::create_dir_all(work.path().join("tests")).unwrap();
-    work.write("tests/status.tftest.hcl", &example("tests/status.tftest.hcl"));
+    work.write(
+        "tests/status.tftest.hcl",
+        &example("tests/status.tftest.hcl"),
+    );
     work.env("TF_VAR_host", &emu.url())
         .env("TF_VAR_client_secret", canonical::SECRET);
     work
@@ -56,7 +59,9 @@ fn the_postcondition_fires_in_a_drift_check_of_a_broken_connection() {
     let refresh = work.plan_refresh_only();
     assert_eq!(refresh.code, 2, "{}", refresh.combined());
     assert!(
-        refresh.text().contains("Warning: Resource postcondition failed"),
+        refresh
+            .text()
+            .contains("Warning: Resource postcondition failed"),
         "{}",
         refresh.combined()
     );
