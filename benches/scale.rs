@@ -14,7 +14,8 @@
 //! ```
 //!
 //! For each phase it prints wall time, the provider's CPU time and peak RSS, Terraform's CPU
-//! time, the emulator's CPU time and the HTTP calls per connection by endpoint, and checks the
+//! time, the emulator's CPU time, the machine's load average before and after (it is shared)
+//! and the HTTP calls per connection by endpoint, and checks the
 //! budgets of DESIGN §4 (create ≤ 3 calls per connection; refresh with management credentials
 //! ≤ 1 token per account + 2 calls per distinct principal; refresh with the connection's own
 //! secret ≤ 2 calls per connection, token + SCIM read, no secret list; provider peak RSS
@@ -505,6 +506,17 @@ struct Measured {
     emulator_cpu: f64,
     calls: CallCounts,
     exit_code: i32,
+    /// One-minute load average of the machine before and after the phase.
+    load: (f64, f64),
+}
+
+/// The one-minute load average (`/proc/loadavg`): the machine is shared, so every figure
+/// carries the load it was taken under.
+fn load_average() -> f64 {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|s| s.split_whitespace().next()?.parse().ok())
+        .unwrap_or(f64::NAN)
 }
 
 fn total_calls(c: &CallCounts) -> u64 {
@@ -532,10 +544,12 @@ fn run_phase(
     *peak_resets &= reset_peak_rss(pid);
     let (provider_before, _) = cpu_ticks(&pid.to_string());
     let (self_before, children_before) = cpu_ticks(&me);
+    let load_before = load_average();
     let start = Instant::now();
     let args = phase.args(&o.parallelism.to_string());
     let out: Output = work.run(&args.iter().map(String::as_str).collect::<Vec<_>>());
     let wall = start.elapsed();
+    let load_after = load_average();
     let (provider_after, _) = cpu_ticks(&pid.to_string());
     let (self_after, children_after) = cpu_ticks(&me);
     let calls = emu.calls();
@@ -565,6 +579,7 @@ fn run_phase(
         emulator_cpu: (self_after - self_before) as f64 / tick,
         calls,
         exit_code: out.code,
+        load: (load_before, load_after),
     }
 }
 
@@ -647,14 +662,14 @@ fn run_latency(o: &Options, latency_ms: u64, tick: f64) -> (String, bool) {
     .unwrap();
     writeln!(
         r,
-        "| phase | exit | wall s | provider CPU s | provider peak RSS MB | provider RSS after MB | terraform CPU s | emulator CPU s |"
+        "| phase | exit | wall s | provider CPU s | provider peak RSS MB | provider RSS after MB | terraform CPU s | emulator CPU s | load before, after |"
     )
     .unwrap();
-    writeln!(r, "|---|---:|---:|---:|---:|---:|---:|---:|").unwrap();
+    writeln!(r, "|---|---:|---:|---:|---:|---:|---:|---:|---:|").unwrap();
     for m in &rows {
         writeln!(
             r,
-            "| {} | {} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} |",
+            "| {} | {} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2}, {:.2} |",
             m.phase.name(),
             m.exit_code,
             m.wall.as_secs_f64(),
@@ -662,7 +677,9 @@ fn run_latency(o: &Options, latency_ms: u64, tick: f64) -> (String, bool) {
             mb(m.provider_peak_kib),
             mb(m.provider_rss_after_kib),
             m.terraform_cpu,
-            m.emulator_cpu
+            m.emulator_cpu,
+            m.load.0,
+            m.load.1
         )
         .unwrap();
     }
@@ -814,11 +831,14 @@ fn run_latency(o: &Options, latency_ms: u64, tick: f64) -> (String, bool) {
             writeln!(
                 r,
                 "- {}: {:.1} s for {total} calls ({:.3} per connection); the rate limit alone \
-                 needs (calls - {rate}) / {rate} = {:.1} s",
+                 needs (calls - {rate}) / {rate} = {:.1} s; load average {:.2} before, {:.2} \
+                 after",
                 m.phase.name().trim_end_matches(" *"),
                 m.wall.as_secs_f64(),
                 total as f64 / n,
-                total.saturating_sub(u64::from(rate)) as f64 / f64::from(rate)
+                total.saturating_sub(u64::from(rate)) as f64 / f64::from(rate),
+                m.load.0,
+                m.load.1
             )
             .unwrap();
         }
@@ -841,19 +861,23 @@ fn main() {
     let started = Instant::now();
     println!(
         "### Scale: {} connections over {} service principals in one account\n\n\
+         Load average (1, 5, 15 min) at the start: {}.\n\n\
          {tf_version}; -parallelism={}; one `--debug` provider process per latency setting, \
          attached through TF_REATTACH_PROVIDERS, serves apply, plan, plan -refresh-only and \
          destroy with management credentials in the provider block and rate limit {}.{}\n",
         o.connections,
         o.principals,
+        std::fs::read_to_string("/proc/loadavg")
+            .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(", "))
+            .unwrap_or_else(|_| "unknown".into()),
         o.parallelism,
         rate_label(o.rate_limit),
         if o.refresh_with.is_empty() {
             String::new()
         } else {
             format!(
-                " Before destroy, plan -refresh-only runs again with {} (marked *), each in a \
-                 provider process of its own at rate limit {}.",
+                " Before destroy, plan -refresh-only runs again with {} (marked *), in a new \
+                 provider process per plan, at rate limit {}.",
                 o.refresh_with
                     .iter()
                     .map(|c| match c {
@@ -874,12 +898,13 @@ fn main() {
         println!("{text}");
     }
     println!(
-        "All budgets: {}. Total bench time {:.1} s.",
+        "All budgets: {}. Total bench time {:.1} s. Load average at the end: {:.2}.",
         if all_ok {
             "OK"
         } else {
             "some OVER (see above)"
         },
-        started.elapsed().as_secs_f64()
+        started.elapsed().as_secs_f64(),
+        load_average()
     );
 }
