@@ -15,11 +15,10 @@
 //!
 //! For each phase it prints wall time, the provider's CPU time and peak RSS, Terraform's CPU
 //! time, the emulator's CPU time, the machine's load average before and after (it is shared)
-//! and the HTTP calls per connection by endpoint, and checks the
-//! budgets of DESIGN §4 (create ≤ 3 calls per connection; refresh with management credentials
-//! ≤ 1 token per account + 2 calls per distinct principal; refresh with the connection's own
-//! secret ≤ 2 calls per connection, token + SCIM read, no secret list; provider peak RSS
-//! ≤ 20 MB).
+//! and the HTTP calls per connection by endpoint, and checks the budgets of DESIGN §4 (create
+//! ≤ 3 calls per connection; refresh with management credentials ≤ 1 token per account + 2
+//! calls per distinct principal; refresh with the connection's own secret ≤ 2 calls per
+//! connection, token + SCIM read, no secret list; provider peak RSS ≤ 20 MB).
 //!
 //! How it measures:
 //! - The provider is started once per latency setting with `--debug` and Terraform attaches to
