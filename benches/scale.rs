@@ -1,24 +1,35 @@
 //! Scale benchmark: N connections spread over P service principals of one account go through
 //! `terraform apply`, `terraform plan` (with refresh), `terraform plan -refresh-only` and
 //! `terraform destroy` against the in-process account API emulator, once per latency setting.
+//! Before the destroy, `terraform plan -refresh-only` runs once more per credential kind named
+//! by `--refresh-with`, each in a new provider process (as Terraform starts one per command)
+//! at the rate limit of `--refresh-rate-limit` (by default the provider's own, 15 requests/s):
+//! with each connection's own secret (no management credentials in the provider block) and
+//! with the management credentials. These are the "seconds per plan" figures.
 //!
 //! ```sh
 //! cargo bench --bench scale -- [--connections N] [--principals P] [--latency-ms L[,L2]] \
-//!     [--parallelism K] [--rate-limit R]
+//!     [--parallelism K] [--rate-limit R|default] [--refresh-with own,management|none] \
+//!     [--refresh-rate-limit R|default]
 //! ```
 //!
 //! For each phase it prints wall time, the provider's CPU time and peak RSS, Terraform's CPU
-//! time, the emulator's CPU time and the HTTP calls per connection by endpoint, and checks the
-//! budgets of DESIGN §4 (create ≤ 3 calls per connection; refresh with management credentials
-//! ≤ 1 token per account + 2 calls per distinct principal; provider peak RSS ≤ 20 MB).
+//! time, the emulator's CPU time, the machine's load average before and after (it is shared)
+//! and the HTTP calls per connection by endpoint, and checks the budgets of DESIGN §4 (create
+//! ≤ 3 calls per connection; refresh with management credentials ≤ 1 token per account + 2
+//! calls per distinct principal; refresh with the connection's own secret ≤ 2 calls per
+//! connection, token + SCIM read, no secret list; provider peak RSS ≤ 20 MB).
 //!
 //! How it measures:
 //! - The provider is started once per latency setting with `--debug` and Terraform attaches to
-//!   it through `TF_REATTACH_PROVIDERS`, so one process serves all four phases and is never
-//!   started or stopped by Terraform. Its CPU time is `utime + stime` of `/proc/<pid>/stat`
-//!   before and after a phase; its peak RSS is `VmHWM` of `/proc/<pid>/status`, reset before
-//!   each phase by writing `5` to `/proc/<pid>/clear_refs` (when the kernel refuses, the peak
-//!   is the process's peak so far and the table says so).
+//!   it through `TF_REATTACH_PROVIDERS`, so one process serves apply, both plans and destroy
+//!   and is never started or stopped by Terraform. Each `--refresh-with` phase gets a process
+//!   of its own, started before it and stopped after it, with `main.tf` rewritten for its
+//!   provider block (and written back afterwards), so no token, shared read or rate-limit
+//!   setting carries over from the other phases. Its CPU time is `utime + stime` of
+//!   `/proc/<pid>/stat` before and after a phase; its peak RSS is `VmHWM` of
+//!   `/proc/<pid>/status`, reset before each phase by writing `5` to `/proc/<pid>/clear_refs`
+//!   (when the kernel refuses, the peak is the process's peak so far and the table says so).
 //! - Terraform's CPU time is the growth of this process's `cutime + cstime`
 //!   (`/proc/self/stat`) across one Terraform run: the run is the only child reaped meanwhile.
 //! - The emulator runs in this process; its CPU time is this process's own `utime + stime`
@@ -51,16 +62,45 @@ const CREATE_CALLS_PER_CONNECTION: f64 = 3.0;
 const REFRESH_TOKENS_PER_ACCOUNT: u64 = 1;
 /// ...plus one SCIM GET and one secret list per distinct service principal.
 const REFRESH_CALLS_PER_PRINCIPAL: u64 = 2;
+/// DESIGN §4: a refresh with the connection's own secret, once the state holds the secret's
+/// times, costs a token and a SCIM GET: no secret list.
+const OWN_REFRESH_CALLS_PER_CONNECTION: f64 = 2.0;
 /// Provider peak RSS budget: 20 MB (10^6 bytes).
 const RSS_BUDGET_BYTES: u64 = 20_000_000;
+/// The provider's rate limit when the provider block and `DATABRICKS_RATE_LIMIT` leave it out
+/// (README, provider configuration). Used only to label figures and compute the floor.
+const DEFAULT_RATE_LIMIT: u32 = 15;
+
+/// The credentials a refresh checks with.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Credentials {
+    /// Each connection's own client ID and secret: no management credentials configured.
+    Own,
+    /// The provider block's management credentials.
+    Management,
+}
+
+impl Credentials {
+    fn key(self) -> &'static str {
+        match self {
+            Credentials::Own => "own",
+            Credentials::Management => "management",
+        }
+    }
+}
 
 struct Options {
     connections: usize,
     principals: usize,
     latencies_ms: Vec<u64>,
     parallelism: usize,
-    /// `None`: leave the provider's default (15 requests per second per host).
+    /// Rate limit of apply, plan, refresh-only plan and destroy. `None`: leave the
+    /// provider's default (15 requests per second per host).
     rate_limit: Option<u32>,
+    /// One refresh-only plan in a new provider process per entry, before the destroy.
+    refresh_with: Vec<Credentials>,
+    /// Rate limit of the `refresh_with` plans (`None`: the provider's default).
+    refresh_rate_limit: Option<u32>,
 }
 
 impl Options {
@@ -71,6 +111,8 @@ impl Options {
             latencies_ms: vec![0, 20],
             parallelism: 10,
             rate_limit: Some(10_000),
+            refresh_with: vec![Credentials::Own, Credentials::Management],
+            refresh_rate_limit: None,
         };
         let mut args = std::env::args().skip(1);
         while let Some(arg) = args.next() {
@@ -96,13 +138,25 @@ impl Options {
                         .map(|s| number(s.trim()))
                         .collect();
                 }
-                "--rate-limit" => {
-                    let v = value("--rate-limit");
-                    o.rate_limit = if v == "default" {
-                        None
-                    } else {
-                        Some(number(&v))
-                    };
+                "--rate-limit" => o.rate_limit = rate_limit(&value("--rate-limit")),
+                "--refresh-rate-limit" => {
+                    o.refresh_rate_limit = rate_limit(&value("--refresh-rate-limit"));
+                }
+                "--refresh-with" => {
+                    let v = value("--refresh-with");
+                    o.refresh_with = Vec::new();
+                    for kind in v.split(',').map(str::trim).filter(|k| *k != "none") {
+                        let c = match kind {
+                            "own" => Credentials::Own,
+                            "management" => Credentials::Management,
+                            other => usage(&format!(
+                                "--refresh-with takes own, management or none; got {other:?}"
+                            )),
+                        };
+                        if !o.refresh_with.contains(&c) {
+                            o.refresh_with.push(c);
+                        }
+                    }
                 }
                 "--help" | "-h" => usage(""),
                 other => usage(&format!("unknown argument {other:?}")),
@@ -125,6 +179,20 @@ impl Options {
     }
 }
 
+/// `default` (the provider's own rate limit) or a number of requests per second.
+fn rate_limit(v: &str) -> Option<u32> {
+    if v == "default" {
+        None
+    } else {
+        Some(number(v))
+    }
+}
+
+fn rate_label(r: Option<u32>) -> String {
+    r.map(|r| format!("{r} requests/s"))
+        .unwrap_or_else(|| format!("default ({DEFAULT_RATE_LIMIT} requests/s)"))
+}
+
 fn number<T: std::str::FromStr>(s: &str) -> T {
     s.parse()
         .unwrap_or_else(|_| usage(&format!("{s:?} is not a number")))
@@ -136,7 +204,9 @@ fn usage(problem: &str) -> ! {
     }
     eprintln!(
         "usage: cargo bench --bench scale -- [--connections N (1000)] [--principals P (50)] \
-         [--latency-ms L[,L2] (0,20)] [--parallelism K (10)] [--rate-limit R|default (10000)]"
+         [--latency-ms L[,L2] (0,20)] [--parallelism K (10)] [--rate-limit R|default (10000)] \
+         [--refresh-with own,management|none (own,management)] \
+         [--refresh-rate-limit R|default (default)]"
     );
     std::process::exit(if problem.is_empty() { 0 } else { 2 });
 }
@@ -208,14 +278,23 @@ fn fixture(o: &Options) -> Fixture {
     }
 }
 
-fn main_tf(o: &Options, f: &Fixture) -> String {
-    let rate_limit = o
-        .rate_limit
+/// The configuration: `host` always; the management credentials only with
+/// [`Credentials::Management`]; `rate_limit` only when `rate_limit` is `Some`.
+fn main_tf(f: &Fixture, credentials: Credentials, rate_limit: Option<u32>) -> String {
+    let rate_limit = rate_limit
         .map(|r| format!("  rate_limit    = {r}\n"))
         .unwrap_or_default();
+    let management = match credentials {
+        Credentials::Management => format!(
+            "  account_id    = \"{}\"\n  client_id     = \"{}\"\n  client_secret = \"{}\"\n",
+            canonical::ACCOUNT_ID,
+            f.management.0,
+            f.management.1,
+        ),
+        Credentials::Own => String::new(),
+    };
     format!(
-        "{}\nprovider \"databricks\" {{\n  host          = \"{}\"\n  account_id    = \"{}\"\n  \
-         client_id     = \"{}\"\n  client_secret = \"{}\"\n{rate_limit}}}\n\n\
+        "{}\nprovider \"databricks\" {{\n  host          = \"{}\"\n{management}{rate_limit}}}\n\n\
          locals {{\n  connections = jsondecode(file(\"${{path.module}}/connections.json\"))\n}}\n\n\
          resource \"databricks_workflow_connection\" \"c\" {{\n  for_each             = local.connections\n  \
          name                 = each.key\n  cloud_provider       = \"aws\"\n  \
@@ -225,9 +304,6 @@ fn main_tf(o: &Options, f: &Fixture) -> String {
          secret_id            = each.value.secret_id\n}}\n",
         required_providers(),
         f.emulator.url(),
-        canonical::ACCOUNT_ID,
-        f.management.0,
-        f.management.1,
         canonical::ACCOUNT_ID,
     )
 }
@@ -269,6 +345,13 @@ impl DebugProvider {
             .env_remove("TF_LOG_PROVIDER_DATABRICKS")
             .env_remove("TF_PLUGIN_MAGIC_COOKIE")
             .env_remove("PLUGIN_CLIENT_CERT")
+            // With reattach the provider resolves its environment variables in this process's
+            // environment, not Terraform's: only `main.tf` configures it.
+            .env_remove("DATABRICKS_HOST")
+            .env_remove("DATABRICKS_ACCOUNT_ID")
+            .env_remove("DATABRICKS_CLIENT_ID")
+            .env_remove("DATABRICKS_CLIENT_SECRET")
+            .env_remove("DATABRICKS_RATE_LIMIT")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(std::fs::File::create(log).unwrap())
@@ -367,22 +450,27 @@ enum Phase {
     Apply,
     Plan,
     RefreshOnly,
+    /// `plan -refresh-only` in a provider process of its own, with these credentials and the
+    /// `--refresh-rate-limit`.
+    FreshRefresh(Credentials),
     Destroy,
 }
 
 impl Phase {
-    const ALL: [Phase; 4] = [
-        Phase::Apply,
-        Phase::Plan,
-        Phase::RefreshOnly,
-        Phase::Destroy,
-    ];
+    fn all(o: &Options) -> Vec<Phase> {
+        let mut phases = vec![Phase::Apply, Phase::Plan, Phase::RefreshOnly];
+        phases.extend(o.refresh_with.iter().map(|&c| Phase::FreshRefresh(c)));
+        phases.push(Phase::Destroy);
+        phases
+    }
 
     fn name(self) -> &'static str {
         match self {
             Phase::Apply => "apply (create)",
             Phase::Plan => "plan (refresh)",
             Phase::RefreshOnly => "plan -refresh-only",
+            Phase::FreshRefresh(Credentials::Own) => "plan -refresh-only, own secret *",
+            Phase::FreshRefresh(Credentials::Management) => "plan -refresh-only, management *",
             Phase::Destroy => "destroy",
         }
     }
@@ -391,7 +479,9 @@ impl Phase {
         let base: &[&str] = match self {
             Phase::Apply => &["apply", "-auto-approve"],
             Phase::Plan => &["plan", "-detailed-exitcode"],
-            Phase::RefreshOnly => &["plan", "-refresh-only", "-detailed-exitcode"],
+            Phase::RefreshOnly | Phase::FreshRefresh(_) => {
+                &["plan", "-refresh-only", "-detailed-exitcode"]
+            }
             Phase::Destroy => &["destroy", "-auto-approve"],
         };
         base.iter()
@@ -415,6 +505,17 @@ struct Measured {
     emulator_cpu: f64,
     calls: CallCounts,
     exit_code: i32,
+    /// One-minute load average of the machine before and after the phase.
+    load: (f64, f64),
+}
+
+/// The one-minute load average (`/proc/loadavg`): the machine is shared, so every figure
+/// carries the load it was taken under.
+fn load_average() -> f64 {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|s| s.split_whitespace().next()?.parse().ok())
+        .unwrap_or(f64::NAN)
 }
 
 fn total_calls(c: &CallCounts) -> u64 {
@@ -442,17 +543,21 @@ fn run_phase(
     *peak_resets &= reset_peak_rss(pid);
     let (provider_before, _) = cpu_ticks(&pid.to_string());
     let (self_before, children_before) = cpu_ticks(&me);
+    let load_before = load_average();
     let start = Instant::now();
     let args = phase.args(&o.parallelism.to_string());
     let out: Output = work.run(&args.iter().map(String::as_str).collect::<Vec<_>>());
     let wall = start.elapsed();
+    let load_after = load_average();
     let (provider_after, _) = cpu_ticks(&pid.to_string());
     let (self_after, children_after) = cpu_ticks(&me);
     let calls = emu.calls();
     // A plan that prints "No changes." but exits 2 is recorded, not fatal: Terraform 1.11
     // does that when only the order of `sensitive_attributes` in the state differs.
-    let spurious = matches!(phase, Phase::Plan | Phase::RefreshOnly)
-        && out.code == 2
+    let spurious = matches!(
+        phase,
+        Phase::Plan | Phase::RefreshOnly | Phase::FreshRefresh(_)
+    ) && out.code == 2
         && out.stdout.contains("No changes.");
     if out.code != 0 && !spurious {
         let text = out.combined();
@@ -473,6 +578,7 @@ fn run_phase(
         emulator_cpu: (self_after - self_before) as f64 / tick,
         calls,
         exit_code: out.code,
+        load: (load_before, load_after),
     }
 }
 
@@ -491,7 +597,8 @@ fn run_latency(o: &Options, latency_ms: u64, tick: f64) -> (String, bool) {
     let emu = &fixture.emulator;
     emu.set_latency((latency_ms > 0).then(|| Latency::fixed(latency_ms)));
 
-    let mut work = Workdir::new(&main_tf(o, &fixture));
+    let shared_tf = main_tf(&fixture, Credentials::Management, o.rate_limit);
+    let mut work = Workdir::new(&shared_tf);
     work.write("connections.json", &connections_json(&fixture));
     let provider = DebugProvider::start(&work.path().join("provider.log"));
     work.env("TF_REATTACH_PROVIDERS", &provider.reattach);
@@ -499,13 +606,34 @@ fn run_latency(o: &Options, latency_ms: u64, tick: f64) -> (String, bool) {
 
     let mut peak_resets = true;
     let mut rows = Vec::new();
-    for phase in Phase::ALL {
+    for phase in Phase::all(o) {
         eprintln!(
             "[scale] latency {latency_ms} ms: {} of {} connections ...",
             phase.name(),
             o.connections
         );
-        let m = run_phase(phase, &work, &provider, emu, o, tick, &mut peak_resets);
+        let m = match phase {
+            Phase::FreshRefresh(credentials) => {
+                // A provider block of its own and a process of its own: nothing (token,
+                // shared reads, rate limiter, rate_limit) carries over from the phases before.
+                work.write(
+                    "main.tf",
+                    &main_tf(&fixture, credentials, o.refresh_rate_limit),
+                );
+                let fresh = DebugProvider::start(
+                    &work
+                        .path()
+                        .join(format!("provider-{}.log", credentials.key())),
+                );
+                work.env("TF_REATTACH_PROVIDERS", &fresh.reattach);
+                let m = run_phase(phase, &work, &fresh, emu, o, tick, &mut peak_resets);
+                drop(fresh);
+                work.write("main.tf", &shared_tf);
+                work.env("TF_REATTACH_PROVIDERS", &provider.reattach);
+                m
+            }
+            _ => run_phase(phase, &work, &provider, emu, o, tick, &mut peak_resets),
+        };
         eprintln!(
             "[scale]   {:.1} s, {} calls",
             m.wall.as_secs_f64(),
@@ -533,14 +661,14 @@ fn run_latency(o: &Options, latency_ms: u64, tick: f64) -> (String, bool) {
     .unwrap();
     writeln!(
         r,
-        "| phase | exit | wall s | provider CPU s | provider peak RSS MB | provider RSS after MB | terraform CPU s | emulator CPU s |"
+        "| phase | exit | wall s | provider CPU s | provider peak RSS MB | provider RSS after MB | terraform CPU s | emulator CPU s | load before, after |"
     )
     .unwrap();
-    writeln!(r, "|---|---:|---:|---:|---:|---:|---:|---:|").unwrap();
+    writeln!(r, "|---|---:|---:|---:|---:|---:|---:|---:|---:|").unwrap();
     for m in &rows {
         writeln!(
             r,
-            "| {} | {} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} |",
+            "| {} | {} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2}, {:.2} |",
             m.phase.name(),
             m.exit_code,
             m.wall.as_secs_f64(),
@@ -548,7 +676,22 @@ fn run_latency(o: &Options, latency_ms: u64, tick: f64) -> (String, bool) {
             mb(m.provider_peak_kib),
             mb(m.provider_rss_after_kib),
             m.terraform_cpu,
-            m.emulator_cpu
+            m.emulator_cpu,
+            m.load.0,
+            m.load.1
+        )
+        .unwrap();
+    }
+    if !o.refresh_with.is_empty() {
+        writeln!(
+            r,
+            "\n\\* In a provider process of its own (started before the phase, stopped after it), \
+             rate limit {}; \"own secret\": no management credentials in the provider block, \
+             each connection is checked with its own client ID and secret; \"management\": the \
+             provider block's management credentials. The other phases: rate limit {}, \
+             management credentials.",
+            rate_label(o.refresh_rate_limit),
+            rate_label(o.rate_limit)
         )
         .unwrap();
     }
@@ -617,7 +760,25 @@ fn run_latency(o: &Options, latency_ms: u64, tick: f64) -> (String, bool) {
     let token_budget = REFRESH_TOKENS_PER_ACCOUNT; // one account
     let other_budget = REFRESH_CALLS_PER_PRINCIPAL * o.principals as u64;
     for m in &rows[1..] {
-        let others = total_calls(&m.calls) - m.calls.token;
+        let total = total_calls(&m.calls);
+        if m.phase == Phase::FreshRefresh(Credentials::Own) {
+            let per = total as f64 / n;
+            let ok = per <= OWN_REFRESH_CALLS_PER_CONNECTION && m.calls.secrets_list == 0;
+            all_ok &= ok;
+            writeln!(
+                r,
+                "- own-secret refresh <= {OWN_REFRESH_CALLS_PER_CONNECTION} calls per connection \
+                 (token + SCIM read; no secret list): {per:.3} per connection ({} tokens, {} \
+                 SCIM GETs, {} secret lists, {total} calls in all) ... {}",
+                m.calls.token,
+                m.calls.scim_get,
+                m.calls.secrets_list,
+                verdict(ok)
+            )
+            .unwrap();
+            continue;
+        }
+        let others = total - m.calls.token;
         let ok = m.calls.token <= token_budget && others <= other_budget;
         let label = match m.phase {
             Phase::Destroy => "refresh in destroy (informational, not a DESIGN budget)",
@@ -649,6 +810,38 @@ fn run_latency(o: &Options, latency_ms: u64, tick: f64) -> (String, bool) {
         verdict(ok)
     )
     .unwrap();
+
+    let fresh: Vec<&Measured> = rows
+        .iter()
+        .filter(|m| matches!(m.phase, Phase::FreshRefresh(_)))
+        .collect();
+    if !fresh.is_empty() {
+        // The limiter lets a burst of one second's worth through, then one request per
+        // 1/rate s: no run of `calls` requests can take less than this.
+        let rate = o.refresh_rate_limit.unwrap_or(DEFAULT_RATE_LIMIT);
+        writeln!(
+            r,
+            "\nSeconds per refresh-only plan in a new provider process, rate limit {}:\n",
+            rate_label(o.refresh_rate_limit)
+        )
+        .unwrap();
+        for m in fresh {
+            let total = total_calls(&m.calls);
+            writeln!(
+                r,
+                "- {}: {:.1} s for {total} calls ({:.3} per connection); the rate limit alone \
+                 needs (calls - {rate}) / {rate} = {:.1} s; load average {:.2} before, {:.2} \
+                 after",
+                m.phase.name().trim_end_matches(" *"),
+                m.wall.as_secs_f64(),
+                total as f64 / n,
+                total.saturating_sub(u64::from(rate)) as f64 / f64::from(rate),
+                m.load.0,
+                m.load.1
+            )
+            .unwrap();
+        }
+    }
     drop(provider);
     (r, all_ok)
 }
@@ -667,15 +860,34 @@ fn main() {
     let started = Instant::now();
     println!(
         "### Scale: {} connections over {} service principals in one account\n\n\
-         {tf_version}; -parallelism={}; provider rate_limit {}; one `--debug` provider \
-         process per latency setting, attached through TF_REATTACH_PROVIDERS and serving all \
-         four phases; management credentials in the provider block for every phase.\n",
+         Load average (1, 5, 15 min) at the start: {}.\n\n\
+         {tf_version}; -parallelism={}; one `--debug` provider process per latency setting, \
+         attached through TF_REATTACH_PROVIDERS, serves apply, plan, plan -refresh-only and \
+         destroy with management credentials in the provider block and rate limit {}.{}\n",
         o.connections,
         o.principals,
+        std::fs::read_to_string("/proc/loadavg")
+            .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(", "))
+            .unwrap_or_else(|_| "unknown".into()),
         o.parallelism,
-        o.rate_limit
-            .map(|r| format!("{r} requests/s"))
-            .unwrap_or_else(|| "default (15 requests/s)".into()),
+        rate_label(o.rate_limit),
+        if o.refresh_with.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " Before destroy, plan -refresh-only runs again with {} (marked *), in a new \
+                 provider process per plan, at rate limit {}.",
+                o.refresh_with
+                    .iter()
+                    .map(|c| match c {
+                        Credentials::Own => "each connection's own secret",
+                        Credentials::Management => "the management credentials",
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" and then "),
+                rate_label(o.refresh_rate_limit)
+            )
+        },
     );
     let mut all_ok = true;
     for &latency in &o.latencies_ms {
@@ -685,12 +897,13 @@ fn main() {
         println!("{text}");
     }
     println!(
-        "All budgets: {}. Total bench time {:.1} s.",
+        "All budgets: {}. Total bench time {:.1} s. Load average at the end: {:.2}.",
         if all_ok {
             "OK"
         } else {
             "some OVER (see above)"
         },
-        started.elapsed().as_secs_f64()
+        started.elapsed().as_secs_f64(),
+        load_average()
     );
 }
