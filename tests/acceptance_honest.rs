@@ -356,3 +356,41 @@ fn shared_reads_never_outlive_a_command_of_a_long_lived_provider() {
     );
     support::connection::assert_status_change(&drift, "verified", "secret_not_found");
 }
+
+#[test]
+fn a_secret_list_entry_without_status_or_creation_time_is_an_error_not_drift() {
+    let fx = Fixture::with_management();
+    fx.configure(&[("c", &Connection::canonical())], "");
+    fx.work.apply_clean();
+    for entry in [
+        format!(r#"{{"id":"{SEC}","create_time":"2025-01-01T00:00:00.000Z"}}"#),
+        format!(r#"{{"id":"{SEC}","status":"ACTIVE"}}"#),
+    ] {
+        fx.emu.clear_faults();
+        fx.emu.inject_fault(
+            FaultRule::new(
+                "/api/2.0/accounts/0d2a7b1c-1234-4abc-9def-0123456789ab/servicePrincipals/",
+                Fault::Response {
+                    status: 200,
+                    body: format!(r#"{{"secrets":[{entry}]}}"#),
+                    content_type: "application/json".into(),
+                    headers: Default::default(),
+                },
+            )
+            .times(0),
+        );
+        let refresh = fx
+            .work
+            .run(&["plan", "-refresh-only", "-detailed-exitcode", "-json"]);
+        assert_eq!(refresh.code, 1, "{entry}:\n{}", refresh.combined());
+        let d = diagnostic(
+            &refresh,
+            "error",
+            "Re-checking connection \"Databricks analytics\" failed",
+        );
+        assert!(
+            d["detail"].as_str().unwrap().contains("entry for secret"),
+            "{d:#}"
+        );
+    }
+}

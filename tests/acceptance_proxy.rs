@@ -70,10 +70,17 @@ fn every_proxy_variable_is_used_for_the_real_account_host() {
             out.combined()
         );
         let seen = proxy.seen();
+        assert_eq!(
+            seen,
+            ["CONNECT accounts.cloud.databricks.com:443 HTTP/1.1"],
+            "{var}: the proxy sees one CONNECT, and its refusal is not retried:\n{}",
+            out.combined()
+        );
         assert!(
-            seen.iter()
-                .any(|l| l == "CONNECT accounts.cloud.databricks.com:443 HTTP/1.1"),
-            "{var}: the proxy saw {seen:?}\n{}",
+            out.text().contains(
+                "the proxy refused to open a tunnel to https://accounts.cloud.databricks.com"
+            ),
+            "{}",
             out.combined()
         );
         assert!(

@@ -289,3 +289,143 @@ fn a_revoke_that_fails_is_an_error_and_keeps_the_record() {
     assert_secret_exists(&fx, SEC);
     assert_eq!(fx.work.instances(TYPE).len(), 1);
 }
+
+#[test]
+fn a_revoking_destroy_fails_while_another_connection_still_holds_the_secret_it_leaves() {
+    // "b" moves to a new secret; until its replacement is done its old object holds the
+    // shared one, and for good if the replacement fails. "a" would revoke that secret.
+    let fx = Fixture::new();
+    let b = Connection {
+        name: "b".into(),
+        ..Connection::canonical()
+    }
+    .create_before_destroy();
+    fx.configure(&[("a", &revoking()), ("b", &b)], "");
+    fx.work.apply_clean();
+
+    let next = add_secret(&fx.emu, SP);
+    fx.configure(&[("b", &b.clone().with_secret(&next))], "");
+    let out = fx.work.apply_json();
+    assert_eq!(out.code, 1, "{}", out.combined());
+    let d = diagnostic(&out, "error", IN_USE);
+    assert!(
+        d["detail"].as_str().unwrap().contains("connection \"b\""),
+        "{d:#}"
+    );
+    assert_secret_exists(&fx, SEC);
+    assert_eq!(fx.emu.calls().secrets_delete, 0);
+}
+
+#[test]
+fn a_leftover_object_of_an_unfinished_replacement_is_named_with_a_way_out_that_works() {
+    let fx = Fixture::new();
+    // A create_before_destroy replacement whose dependent fails leaves the old object in the
+    // state as "deposed", recorded with revoke on destroy and the same secret.
+    let mut conn = revoking();
+    conn.blocks.push(
+        "lifecycle {\n    create_before_destroy = true\n    replace_triggered_by  = [terraform_data.trigger]\n  }"
+            .into(),
+    );
+    let extra = |round: u32, fail: bool| {
+        format!(
+            r#"
+resource "terraform_data" "trigger" {{
+  input = {round}
+}}
+
+resource "terraform_data" "dependent" {{
+  input = databricks_workflow_connection.c.id
+  lifecycle {{
+    replace_triggered_by = [databricks_workflow_connection.c]
+  }}
+  provisioner "local-exec" {{
+    command = "{}"
+  }}
+}}
+"#,
+            if fail { "exit 1" } else { "true" }
+        )
+    };
+    fx.configure(&[("c", &conn)], &extra(1, false));
+    let out = fx.work.apply();
+    assert_eq!(out.code, 0, "{}", out.combined());
+    fx.configure(&[("c", &conn)], &extra(2, true));
+    let out = fx.work.apply();
+    assert_eq!(out.code, 1, "the dependent fails:\n{}", out.combined());
+    assert!(
+        fx.work.state_text().contains("\"deposed\""),
+        "a deposed object is left:\n{}",
+        fx.work.state_text()
+    );
+    assert_secret_exists(&fx, SEC);
+
+    let out = fx.work.run(&["plan", "-json"]);
+    assert_eq!(out.code, 1, "{}", out.combined());
+    let d = diagnostic(&out, "error", IN_USE);
+    let detail = d["detail"].as_str().unwrap();
+    assert!(detail.contains("deposed"), "{detail}");
+    assert!(detail.contains("terraform state rm"), "{detail}");
+
+    // The way out the message gives.
+    let id = fx.work.instance(C)["id"].as_str().unwrap().to_string();
+    let out = fx.work.run(&["state", "rm", "-no-color", C]);
+    assert_eq!(out.code, 0, "{}", out.combined());
+    let out = fx.work.run(&["import", "-no-color", C, &id]);
+    assert_eq!(out.code, 0, "{}", out.combined());
+    fx.configure(&[("c", &conn)], &extra(2, false));
+    let out = fx.work.apply();
+    assert_eq!(out.code, 0, "{}", out.combined());
+    assert_secret_exists(&fx, SEC);
+    assert_eq!(fx.work.instance(C)["status"], "verified");
+}
+
+#[test]
+fn a_write_only_secret_without_management_credentials_is_refused_before_any_destroy() {
+    let mut fx = Fixture::new();
+    fx.work.env("TF_VAR_secret", canonical::SECRET);
+    let conn = Connection {
+        secret: support::connection::SecretArg::WriteOnly {
+            expression: "var.secret".into(),
+            version: 1,
+        },
+        ..revoking()
+    };
+    let variable = "\nvariable \"secret\" {\n  type      = string\n  ephemeral = true\n}\n";
+    let other = Connection {
+        name: "other".into(),
+        ..Connection::canonical()
+    };
+    fx.configure(&[("c", &conn), ("other", &other)], variable);
+    let out = fx.work.apply_json();
+    assert_eq!(out.code, 0, "{}", out.combined());
+    diagnostic(
+        &out,
+        "warning",
+        "A destroy could not revoke this write-only secret",
+    );
+
+    let out = fx.work.run(&["destroy", "-auto-approve", "-json"]);
+    assert_eq!(out.code, 1, "{}", out.combined());
+    let d = diagnostic(&out, "error", "Cannot revoke the OAuth secret");
+    assert!(
+        d["detail"]
+            .as_str()
+            .unwrap()
+            .contains("Nothing was changed.")
+    );
+    assert_eq!(
+        fx.work.instances(TYPE).len(),
+        2,
+        "refused at plan: nothing was destroyed"
+    );
+    fx.management = Some(support::connection::Management::add(&fx.emu));
+    fx.configure(&[("c", &conn), ("other", &other)], variable);
+    let out = fx.work.run(&["destroy", "-auto-approve", "-no-color"]);
+    assert_eq!(
+        out.code,
+        0,
+        "with management credentials it can: {}",
+        out.combined()
+    );
+    assert!(fx.secret(SP, SEC).is_none(), "revoked");
+}

@@ -31,6 +31,9 @@ pub enum ErrorKind {
     Connection,
     /// The host's TLS certificate is not trusted or not valid for the host (not retried).
     Tls,
+    /// The proxy (`HTTPS_PROXY`, `ALL_PROXY`) refused to open a tunnel to the host (not
+    /// retried: it answers the same every time).
+    Proxy,
     /// The operation's `CancellationToken` fired.
     Cancelled,
     /// Retrying stopped because the next wait would not fit in the retry budget;
@@ -55,6 +58,7 @@ impl ErrorKind {
             ErrorKind::Timeout => "timeout",
             ErrorKind::Connection => "connection",
             ErrorKind::Tls => "tls",
+            ErrorKind::Proxy => "proxy",
             ErrorKind::Cancelled => "cancelled",
             ErrorKind::BudgetExhausted => "budget_exhausted",
             ErrorKind::Other => "other",
@@ -168,7 +172,7 @@ impl Error {
     ) -> Self {
         let advice = match last.kind() {
             ErrorKind::RateLimited => {
-                " Databricks kept asking for fewer requests: lower rate_limit, or raise \
+                " Databricks asked for fewer requests: lower rate_limit, or raise \
                  retry_timeout_seconds to wait longer."
             }
             ErrorKind::Unavailable => {

@@ -348,13 +348,20 @@ impl Http {
                     "the TLS certificate of {origin} is not trusted ({cause}); if the host uses a private certificate authority, point SSL_CERT_FILE at its CA certificate (PEM)"
                 ),
             )
+        } else if cause.contains("tunnel error") {
+            Error::on_request(
+                ErrorKind::Proxy,
+                label,
+                format!(
+                    "the proxy refused to open a tunnel to {origin} ({cause}); check HTTPS_PROXY / ALL_PROXY, or list the host in NO_PROXY"
+                ),
+            )
         } else if e.is_connect() {
+            // Retried: the advice comes with the message that gives up.
             Error::on_request(
                 ErrorKind::Connection,
                 label,
-                format!(
-                    "could not connect to {origin} ({cause}); check the host and the network (DNS, proxy, firewall)"
-                ),
+                format!("could not connect to {origin} ({cause})"),
             )
         } else {
             Error::on_request(

@@ -81,8 +81,6 @@ impl ServicePrincipal {
         };
         let active = match map.get("active") {
             Some(Value::Bool(b)) => *b,
-            Some(Value::String(s)) if s.eq_ignore_ascii_case("true") => true,
-            Some(Value::String(s)) if s.eq_ignore_ascii_case("false") => false,
             other => {
                 problems.push(field_problem("active", other, "true or false"));
                 false
@@ -237,18 +235,14 @@ mod tests {
     }
 
     #[test]
-    fn an_explicit_false_is_inactive_and_string_booleans_are_read() {
+    fn active_is_a_json_boolean_and_nothing_else() {
         let base = r#""id":"1","applicationId":"a""#;
-        assert!(
-            !sp(&format!("{{{base},\"active\":false}}"))
-                .unwrap()
-                .is_active()
-        );
-        assert!(
-            sp(&format!("{{{base},\"active\":\"True\"}}"))
-                .unwrap()
-                .is_active()
-        );
+        let active = |v: &str| sp(&format!("{{{base},\"active\":{v}}}"));
+        assert!(!active("false").unwrap().is_active());
+        assert!(active("true").unwrap().is_active());
+        for odd in ["\"false\"", "\"True\"", "0", "null"] {
+            assert!(active(odd).is_err(), "active = {odd}");
+        }
     }
 
     #[test]

@@ -445,17 +445,25 @@ pub(crate) fn secret_checks(
         return Ok((vec![failure], None));
     };
 
+    // The check needs the status, and every listed secret has a creation time: an entry
+    // without them is not the account API's answer, and guessing would make it drift.
+    let (Some(status), Some(_)) = (secret.status.as_deref(), secret.create_time.as_deref()) else {
+        let missing = match (&secret.status, &secret.create_time) {
+            (None, None) => "`status` and `create_time`",
+            (None, Some(_)) => "`status`",
+            _ => "`create_time`",
+        };
+        return Err(Error::new(
+            ErrorKind::InvalidResponse,
+            format!("the secret list's entry for secret {wanted} has no {missing}"),
+        ));
+    };
     let mut failures = Vec::new();
-    let status_ok = secret
-        .status
-        .as_deref()
-        .is_some_and(|s| s.eq_ignore_ascii_case("ACTIVE"));
-    if !status_ok {
+    if !status.eq_ignore_ascii_case("ACTIVE") {
         failures.push(CheckFailure {
             status: VerifyStatus::SecretInactive,
             reason: format!(
-                "secret {wanted} has status {} instead of ACTIVE; create a new OAuth secret",
-                secret.status.as_deref().unwrap_or("(none)")
+                "secret {wanted} has status {status} instead of ACTIVE; create a new OAuth secret"
             ),
         });
     }
@@ -619,6 +627,19 @@ mod tests {
             observed.expire_time.as_deref(),
             Some("2026-01-01T00:00:00Z")
         );
+    }
+
+    #[test]
+    fn a_listed_secret_without_status_or_creation_time_is_an_invalid_answer() {
+        let now = t("2026-06-01T00:00:00Z");
+        let mut no_status = secret("abc", "ACTIVE", None);
+        no_status.status = None;
+        let mut no_created = secret("abc", "ACTIVE", None);
+        no_created.create_time = None;
+        for s in [no_status, no_created] {
+            let err = secret_checks(&[s], &input(), None, now).unwrap_err();
+            assert_eq!(err.kind(), ErrorKind::InvalidResponse);
+        }
     }
 
     #[test]

@@ -65,7 +65,8 @@ fn at(secs: i64, nanos: u32) -> OffsetDateTime {
 
 /// The secret checks of a verification of secret `wanted` against `secrets`, with a recorded
 /// expiry and a clock: a missing secret is `secret_expired` exactly when the recorded expiry
-/// has passed, else `secret_not_found`; a listed one fails `secret_inactive` unless `ACTIVE` and
+/// has passed, else `secret_not_found`; a listed one without `status` or `create_time` is an
+/// invalid answer; a listed one fails `secret_inactive` unless `ACTIVE` and
 /// `secret_expired` when its expiry has passed, in that order; an unreadable `expire_time` is an
 /// invalid answer, never a pass; observed times are normalised.
 pub fn check_secret_checks(
@@ -102,6 +103,13 @@ pub fn check_secret_checks(
         return;
     };
 
+    if secret.status.is_none() || secret.create_time.is_none() {
+        match result {
+            Err(e) => assert_eq!(e.kind(), ErrorKind::InvalidResponse, "{e}"),
+            Ok(_) => panic!("an entry without status or create_time passed: {secret:?}"),
+        }
+        return;
+    }
     let expiry = secret.expire_time.as_deref().map(|raw| parse(raw.trim()));
     let (failures, observed) = match (result, expiry) {
         (Err(e), Some(None)) => {

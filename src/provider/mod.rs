@@ -19,6 +19,7 @@ use crate::protocol::backend::{
 use crate::protocol::cty::{Type, Value};
 use crate::protocol::diagnostics::{Diagnostic, Diagnostics};
 use crate::protocol::schema::Schema;
+use crate::resource::workflow_connection::plan::PlanContext;
 use crate::resource::workflow_connection::revoke::Ledger;
 use crate::resource::workflow_connection::{self, Context};
 
@@ -198,11 +199,23 @@ impl Backend for DatabricksProvider {
         request: PlanRequest,
         _cancel: CancellationToken,
     ) -> PlanResponse {
-        match self.configured() {
-            Some(configured) => workflow_connection::plan::plan(request, &configured.ledger),
+        let configured = self.configured();
+        let fallback = Ledger::default();
+        let ctx = match configured.as_deref() {
+            Some(c) => PlanContext {
+                ledger: &c.ledger,
+                management: match &c.setup {
+                    Setup::Ready { settings, .. } => Some(settings.management.as_ref()),
+                    Setup::Pending { .. } => None,
+                },
+            },
             // Terraform configures before it plans; a ledger of one call is all there is.
-            None => workflow_connection::plan::plan(request, &Ledger::default()),
-        }
+            None => PlanContext {
+                ledger: &fallback,
+                management: None,
+            },
+        };
+        workflow_connection::plan::plan(request, &ctx)
     }
 
     async fn apply_resource_change(

@@ -122,29 +122,29 @@ fn dead_secret(
     let expired_at = model::text(prior, "secret_expire_time").filter(|t| {
         OffsetDateTime::parse(t, &Rfc3339).is_ok_and(|t| t <= OffsetDateTime::now_utc())
     });
-    let (summary, why) = match expired_at {
+    let secret = &target.secret_id;
+    let (summary, detail) = match expired_at {
         Some(at) => (
             "OAuth secret already expired",
-            format!("its recorded expiry {at} has passed"),
+            format!(
+                "Secret {secret} could not be revoked because its recorded expiry {at} has \
+                 passed. An expired secret cannot be used, so it counts as revoked and the \
+                 connection was forgotten."
+            ),
         ),
         None => (
             "OAuth secret no longer accepted",
             format!(
-                "Databricks refused client ID {} with it ({}): the secret was deleted or has \
-                 expired, or the service principal was deactivated or deleted",
+                "Secret {secret} could not be revoked because Databricks refused client ID {} \
+                 with it ({}): the secret was deleted, deactivated or has expired, or the service \
+                 principal was deactivated or deleted. A secret Databricks refuses cannot be \
+                 used, so it counts as revoked and the connection was forgotten. A deactivated \
+                 secret, or the secret of a deactivated principal, may still exist: if either \
+                 may be activated again, delete the secret in the account console.",
                 target.client_id.as_deref().unwrap_or_default(),
                 refusal.code().unwrap_or("refused")
             ),
         ),
     };
-    Diagnostic::warning(
-        format!("{summary} ({connection})"),
-        format!(
-            "Secret {} could not be revoked because {why}. A secret Databricks refuses cannot be \
-             used, so it counts as revoked and the connection was forgotten. If the service \
-             principal was only deactivated and may be activated again, delete the secret in the \
-             account console.",
-            target.secret_id
-        ),
-    )
+    Diagnostic::warning(format!("{summary} ({connection})"), detail)
 }

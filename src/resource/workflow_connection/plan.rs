@@ -9,16 +9,39 @@ use crate::protocol::cty::Value;
 use crate::protocol::diagnostics::Diagnostics;
 use crate::protocol::path::AttributePath;
 
+use crate::protocol::diagnostics::Diagnostic;
+use crate::resource::Management;
+
 use super::model::{self, DEFAULT_EXPIRY_WARNING_DAYS, IDENTITY, OBSERVED, RECORD_ONLY};
 use super::report;
 use super::revoke::{self, Ledger};
+
+/// What planning needs from the provider besides the request.
+pub struct PlanContext<'a> {
+    /// The secrets this walk's connections keep and would revoke.
+    pub ledger: &'a Ledger,
+    /// The provider's management credentials: `Some(None)` when it has none, `None` while its
+    /// configuration is not known yet.
+    pub management: Option<Option<&'a Management>>,
+}
+
+impl PlanContext<'_> {
+    /// Whether a destroy could revoke the secret of `object`, whose secret is not stored
+    /// (write-only): only with management credentials of its account. `None`: not known yet.
+    fn can_revoke_unstored_secret(&self, object: &Value) -> Option<bool> {
+        let account = model::text(object, "account_id")?;
+        self.management
+            .map(|m| m.is_some_and(|m| m.is_for(account)))
+    }
+}
 
 /// Statuses that need no action: the connection is fine, or was never checkable.
 pub fn is_healthy(status: Option<&str>) -> bool {
     matches!(status, Some("verified" | "unchecked") | None)
 }
 
-pub fn plan(request: PlanRequest, ledger: &Ledger) -> PlanResponse {
+pub fn plan(request: PlanRequest, ctx: &PlanContext<'_>) -> PlanResponse {
+    let ledger = ctx.ledger;
     let PlanRequest {
         prior_state,
         proposed_new_state,
@@ -32,9 +55,16 @@ pub fn plan(request: PlanRequest, ledger: &Ledger) -> PlanResponse {
     if proposed_new_state.is_null() {
         let mut planned_private = Vec::new();
         if revokes_on_destroy(&prior_state) {
-            match ledger.destroy(&prior_state) {
-                Ok(decision) => planned_private = revoke::encode(&decision),
-                Err(d) => diagnostics.push(d),
+            // Refused here rather than half-way through a destroy of many objects.
+            if model::is_null(&prior_state, "client_secret")
+                && ctx.can_revoke_unstored_secret(&prior_state) == Some(false)
+            {
+                diagnostics.push(cannot_revoke_write_only(&prior_state, true));
+            } else {
+                match ledger.destroy(&prior_state) {
+                    Ok(decision) => planned_private = revoke::encode(&decision),
+                    Err(d) => diagnostics.push(d),
+                }
             }
         }
         return PlanResponse {
@@ -84,6 +114,10 @@ pub fn plan(request: PlanRequest, ledger: &Ledger) -> PlanResponse {
                     Ok(decision) => planned_private = revoke::encode(&decision),
                     Err(d) => diagnostics.push(d),
                 }
+            } else if let Err(d) = ledger.keep(&prior_state) {
+                // The old object holds its secret until it is destroyed, and for good if its
+                // replacement fails: another connection's destroy must not revoke it.
+                diagnostics.push(d);
             }
         } else {
             let failed = !is_healthy(model::text(&prior_state, "status"));
@@ -114,6 +148,13 @@ pub fn plan(request: PlanRequest, ledger: &Ledger) -> PlanResponse {
         }
     }
 
+    if revokes_on_destroy(&planned)
+        && model::is_null(&planned, "client_secret")
+        && ctx.can_revoke_unstored_secret(&planned) == Some(false)
+    {
+        diagnostics.push(cannot_revoke_write_only(&planned, false));
+    }
+
     PlanResponse {
         planned_state: planned,
         requires_replace,
@@ -124,6 +165,38 @@ pub fn plan(request: PlanRequest, ledger: &Ledger) -> PlanResponse {
 
 fn revokes_on_destroy(prior: &Value) -> bool {
     model::boolean(prior, "revoke_secret_on_destroy") == Some(true)
+}
+
+/// A write-only connection with `revoke_secret_on_destroy` and no management credentials for
+/// its account: its destroy cannot revoke (an error when it is planned, a warning before).
+fn cannot_revoke_write_only(object: &Value, destroying: bool) -> Diagnostic {
+    let account = model::text(object, "account_id").unwrap_or_default();
+    let (lead, severity_note) = if destroying {
+        (
+            format!("This plan destroys {}", model::label(object)),
+            "Nothing was changed. Configure the provider's management credentials \
+             (account_id, client_id, client_secret) for this account, or set \
+             revoke_secret_on_destroy = false and apply that first.",
+        )
+    } else {
+        (
+            format!("{} is planned", model::label(object)),
+            "Its destroy will fail until the provider has management credentials \
+             (account_id, client_id, client_secret) for this account, or until \
+             revoke_secret_on_destroy is false.",
+        )
+    };
+    let detail = format!(
+        "{lead} with revoke_secret_on_destroy = true and a write-only secret (client_secret_wo), \
+         which is never stored, and the provider has no management credentials for account \
+         {account}: nothing could revoke the secret. {severity_note}"
+    );
+    if destroying {
+        Diagnostic::error("Cannot revoke the OAuth secret", detail)
+    } else {
+        Diagnostic::warning("A destroy could not revoke this write-only secret", detail)
+            .at(AttributePath::attr("revoke_secret_on_destroy"))
+    }
 }
 
 /// What an update changes.
@@ -307,7 +380,10 @@ mod tests {
                 prior_private: prior_private.to_vec(),
                 capabilities: ClientCapabilities::default(),
             },
-            ledger,
+            &PlanContext {
+                ledger,
+                management: Some(None),
+            },
         )
     }
 

@@ -78,7 +78,7 @@ pub async fn read(ctx: &Context<'_>, request: ReadRequest) -> ReadResponse {
                 report::client_error(
                     &format!("Re-checking {connection}"),
                     &e,
-                    "The record was left as it is.",
+                    "Nothing was changed.",
                 )
                 .into(),
             );
@@ -88,11 +88,10 @@ pub async fn read(ctx: &Context<'_>, request: ReadRequest) -> ReadResponse {
     let mut state = current.clone();
     model::set(&mut state, "status", model::string(outcome.status.as_str()));
     if let Some(sp) = &outcome.service_principal {
-        model::set(
-            &mut state,
-            "service_principal_name",
-            model::optional_string(sp.display_name.as_deref()),
-        );
+        // An answer without a display name says nothing about it: the recorded name stays.
+        if let Some(name) = sp.display_name.as_deref() {
+            model::set(&mut state, "service_principal_name", model::string(name));
+        }
         if target.client_id.is_none() {
             model::set(
                 &mut state,

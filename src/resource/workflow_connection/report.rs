@@ -122,8 +122,8 @@ pub fn expiry_warning(
             format!("OAuth secret expires soon ({connection})"),
             format!(
                 "The secret expires at {raw} (in {} days, within expiry_warning_days = {days}). \
-                 Create a new OAuth secret for the service principal and update client_secret \
-                 and secret_id before then.",
+                 Create a new OAuth secret for the service principal and give the connection \
+                 its value and secret_id before then.",
                 left.whole_days()
             ),
         )

@@ -223,15 +223,32 @@ const HOW_TO_PROCEED: &str = "To go on, set revoke_secret_on_destroy = false on 
     only moved between `count` indexes, keep each at its address instead: a `moved` block, or \
     `for_each` keyed by something stable.";
 
+/// Two objects with the same name and ID: a connection that moved to another address (a
+/// `count` index shift), or an earlier object of the same connection left by a
+/// create-before-destroy replacement that did not finish ("deposed" in `terraform state
+/// show`), whose recorded revoke_secret_on_destroy = true no configuration change reaches.
+const SAME_CONNECTION: &str = "If the destroyed object is a leftover of a create_before_destroy \
+    replacement that did not finish (`terraform state show` marks it deposed), no configuration \
+    change reaches its recorded revoke_secret_on_destroy = true: remove the connection from the \
+    state with `terraform state rm <address>` and import it again with its id (`terraform \
+    import <address> <id>`); the secret stays.";
+
 fn in_use(revoker: &str, keeper: &str, key: &SecretKey) -> Diagnostic {
+    let (keeper, extra) = if revoker == keeper {
+        ("another object with the same name and ID", SAME_CONNECTION)
+    } else {
+        (keeper, "")
+    };
     Diagnostic::error(
         "A destroy would revoke a secret in use",
         format!(
             "This plan destroys {revoker} with revoke_secret_on_destroy = true, which would \
              delete OAuth secret {} of service principal {}, but {keeper} in this plan uses that \
-             secret. Nothing was changed. {HOW_TO_PROCEED}",
+             secret. Nothing was changed. {HOW_TO_PROCEED} {extra}",
             key.secret_id, key.service_principal_id
-        ),
+        )
+        .trim_end()
+        .to_string(),
     )
 }
 
@@ -242,7 +259,9 @@ fn undecidable(revoker: &str, keeper: &str, key: &SecretKey) -> Diagnostic {
             "This plan destroys {revoker} with revoke_secret_on_destroy = true, which would \
              delete OAuth secret {} of service principal {}, and the secret of {keeper} is not \
              known until apply, so it may be the same one. Nothing was changed. {HOW_TO_PROCEED} \
-             Or apply what decides the other secret first (`-target`).",
+             Or apply first what decides the other secret (`-target` on the resource that \
+             produces its secret ID, never on the connection that is destroyed: a plan limited \
+             by `-target` does not see the connections it leaves out).",
             key.secret_id, key.service_principal_id
         ),
     )
