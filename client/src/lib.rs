@@ -8,8 +8,9 @@
 //!
 //! Calls per verification: with the connection's own secret, 1 token request (always fresh:
 //! the exchange is the check) + 1 SCIM GET (+1 when `roles` is missing) + the secret-list
-//! pages; with management credentials the same minus the token request, whose token is cached
-//! in memory until shortly before it expires.
+//! pages, or no list when [`VerifyInput::secret_already_observed`] (the token proves the
+//! secret); with management credentials the same minus the token request, whose token is
+//! cached in memory until shortly before it expires.
 //!
 //! ```no_run
 //! use databricks_account_client::*;
@@ -21,11 +22,12 @@
 //!         &VerifyInput {
 //!             cloud: Cloud::Aws,
 //!             account_id: "0d2a7b1c-1234-4abc-9def-0123456789ab".into(),
-//!             client_id: "6f7c4a1e-2b3d-4e5f-8a9b-0c1d2e3f4a5b".into(),
+//!             client_id: Some("6f7c4a1e-2b3d-4e5f-8a9b-0c1d2e3f4a5b".into()),
 //!             service_principal_id: "2323502488275632".into(),
 //!             secret_id: "09094e3230c893775eac3a9e7d912a8ad08ffd7e592feec9afd51958cb662110".into(),
 //!             credentials: VerifyWith::OwnSecret(SecretString::new("dose…")),
 //!             recorded_secret_expire_time: None,
+//!             secret_already_observed: false,
 //!         },
 //!         &CancellationToken::new(),
 //!     )
