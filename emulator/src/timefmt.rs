@@ -11,7 +11,7 @@ pub fn now() -> OffsetDateTime {
 }
 
 pub fn truncate_ms(t: OffsetDateTime) -> OffsetDateTime {
-    let t = t.to_offset(UtcOffset::UTC);
+    let t = to_utc(t);
     t.replace_nanosecond(t.millisecond() as u32 * 1_000_000)
         .unwrap_or(t)
 }
@@ -20,9 +20,18 @@ pub fn truncate_ms(t: OffsetDateTime) -> OffsetDateTime {
 pub fn format(t: OffsetDateTime) -> String {
     let fmt =
         format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z");
-    t.to_offset(UtcOffset::UTC)
-        .format(&fmt)
-        .unwrap_or_else(|_| String::from("1970-01-01T00:00:00.000Z"))
+    match t.checked_to_offset(UtcOffset::UTC) {
+        Some(utc) => utc.format(&fmt),
+        // Past year 9999 in UTC: written with its own offset rather than a wrong `Z`.
+        None => t.format(&Rfc3339),
+    }
+    .unwrap_or_else(|_| String::from("1970-01-01T00:00:00.000Z"))
+}
+
+/// `t` in UTC; a time that is out of range there (late on 9999-12-31 with a negative offset,
+/// from a seed or the admin API) is kept in its own offset rather than panicking.
+fn to_utc(t: OffsetDateTime) -> OffsetDateTime {
+    t.checked_to_offset(UtcOffset::UTC).unwrap_or(t)
 }
 
 pub fn parse(s: &str) -> Result<OffsetDateTime, time::error::Parse> {
@@ -34,7 +43,7 @@ pub fn http_date(t: OffsetDateTime) -> String {
     let fmt = format_description!(
         "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
     );
-    t.to_offset(UtcOffset::UTC)
+    to_utc(t)
         .format(&fmt)
         .unwrap_or_else(|_| String::from("Thu, 01 Jan 1970 00:00:00 GMT"))
 }
@@ -120,5 +129,12 @@ mod tests {
             Some(datetime!(2027-01-01 00:00:00 UTC))
         );
         assert!(parse("2027-01-01").is_err());
+    }
+
+    #[test]
+    fn times_past_9999_in_utc_are_kept_not_a_panic() {
+        let late = parse("9999-12-31T23:59:59-23:59").unwrap();
+        assert_eq!(format(late), "9999-12-31T23:59:59-23:59");
+        assert!(http_date(late).contains("9999"));
     }
 }
