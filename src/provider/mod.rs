@@ -19,6 +19,7 @@ use crate::protocol::backend::{
 use crate::protocol::cty::{Type, Value};
 use crate::protocol::diagnostics::{Diagnostic, Diagnostics};
 use crate::protocol::schema::Schema;
+use crate::resource::Management;
 use crate::resource::workflow_connection::plan::PlanContext;
 use crate::resource::workflow_connection::revoke::Ledger;
 use crate::resource::workflow_connection::{self, Context};
@@ -52,6 +53,39 @@ pub enum Setup {
         warning: Diagnostic,
         warned: AtomicBool,
     },
+}
+
+impl Configured {
+    /// What resource operations need, once the configuration is known.
+    fn context(&self, cancel: CancellationToken) -> Option<Context<'_>> {
+        match &self.setup {
+            Setup::Ready { settings, client } => Some(Context {
+                client,
+                management: settings.management.as_ref(),
+                ledger: &self.ledger,
+                cancel,
+            }),
+            Setup::Pending { .. } => None,
+        }
+    }
+
+    /// The management credentials (`Some(None)`: none); `None` while not known.
+    fn management(&self) -> Option<Option<&Management>> {
+        match &self.setup {
+            Setup::Ready { settings, .. } => Some(settings.management.as_ref()),
+            Setup::Pending { .. } => None,
+        }
+    }
+
+    /// The pending-configuration warning, the first time it is asked for in this walk.
+    fn pending_warning_once(&self) -> Option<Diagnostic> {
+        match &self.setup {
+            Setup::Pending { warning, warned } if !warned.swap(true, Ordering::Relaxed) => {
+                Some(warning.clone())
+            }
+            _ => None,
+        }
+    }
 }
 
 impl Default for DatabricksProvider {
@@ -204,10 +238,7 @@ impl Backend for DatabricksProvider {
         let ctx = match configured.as_deref() {
             Some(c) => PlanContext {
                 ledger: &c.ledger,
-                management: match &c.setup {
-                    Setup::Ready { settings, .. } => Some(settings.management.as_ref()),
-                    Setup::Pending { .. } => None,
-                },
+                management: c.management(),
             },
             // Terraform configures before it plans; a ledger of one call is all there is.
             None => PlanContext {
@@ -225,16 +256,13 @@ impl Backend for DatabricksProvider {
         cancel: CancellationToken,
     ) -> ApplyResponse {
         let configured = self.configured();
-        let (settings, client, ledger) = match configured.as_deref() {
-            Some(Configured {
-                setup: Setup::Ready { settings, client },
-                ledger,
-            }) => (settings, client, ledger),
-            other => {
+        let ctx = match configured.as_deref().map(|c| c.context(cancel)) {
+            Some(Some(ctx)) => ctx,
+            pending_or_not => {
                 return ApplyResponse {
                     new_state: request.prior_state,
                     private: request.planned_private,
-                    diagnostics: if other.is_some() {
+                    diagnostics: if pending_or_not.is_some() {
                         configuration_pending()
                     } else {
                         not_configured()
@@ -242,12 +270,7 @@ impl Backend for DatabricksProvider {
                 };
             }
         };
-        let ctx = Context {
-            client,
-            management: settings.management.as_ref(),
-            cancel,
-        };
-        workflow_connection::apply::apply(&ctx, ledger, request).await
+        workflow_connection::apply::apply(&ctx, request).await
     }
 
     async fn read_resource(
@@ -257,35 +280,22 @@ impl Backend for DatabricksProvider {
         cancel: CancellationToken,
     ) -> ReadResponse {
         let configured = self.configured();
-        let (settings, client) = match configured.as_deref().map(|c| &c.setup) {
-            Some(Setup::Ready { settings, client }) => (settings, client),
-            Some(Setup::Pending { warning, warned }) => {
+        let Some(configured) = configured.as_deref() else {
+            return ReadResponse {
+                new_state: request.current_state,
+                private: request.private,
+                diagnostics: not_configured(),
+            };
+        };
+        match configured.context(cancel) {
+            Some(ctx) => workflow_connection::read::read(&ctx, request).await,
+            None => ReadResponse {
+                new_state: request.current_state,
+                private: request.private,
                 // One warning per walk, not one per connection.
-                let first = !warned.swap(true, Ordering::Relaxed);
-                return ReadResponse {
-                    new_state: request.current_state,
-                    private: request.private,
-                    diagnostics: if first {
-                        warning.clone().into()
-                    } else {
-                        Diagnostics::new()
-                    },
-                };
-            }
-            None => {
-                return ReadResponse {
-                    new_state: request.current_state,
-                    private: request.private,
-                    diagnostics: not_configured(),
-                };
-            }
-        };
-        let ctx = Context {
-            client,
-            management: settings.management.as_ref(),
-            cancel,
-        };
-        workflow_connection::read::read(&ctx, request).await
+                diagnostics: configured.pending_warning_once().into_iter().collect(),
+            },
+        }
     }
 
     async fn import_resource_state(

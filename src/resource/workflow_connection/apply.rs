@@ -13,10 +13,10 @@ use crate::resource::Management;
 
 use super::model::{self, DEFAULT_EXPIRY_WARNING_DAYS, Target, label};
 use super::report;
-use super::revoke::{self, Ledger};
+use super::revoke;
 use super::{Context, delete};
 
-pub async fn apply(ctx: &Context<'_>, ledger: &Ledger, request: ApplyRequest) -> ApplyResponse {
+pub async fn apply(ctx: &Context<'_>, request: ApplyRequest) -> ApplyResponse {
     if request.planned_state.is_null() {
         let decision = revoke::decode(&request.planned_private);
         return delete::delete(ctx, request.prior_state, decision).await;
@@ -26,7 +26,7 @@ pub async fn apply(ctx: &Context<'_>, ledger: &Ledger, request: ApplyRequest) ->
     if !request.prior_state.is_null() && request.planned_state.is_wholly_known() {
         let mut state = request.planned_state;
         model::set(&mut state, "client_secret_wo", Value::Null);
-        ledger.applied(&state);
+        ctx.ledger.applied(&state);
         return ApplyResponse {
             new_state: state,
             private: Vec::new(),
@@ -42,7 +42,7 @@ pub async fn apply(ctx: &Context<'_>, ledger: &Ledger, request: ApplyRequest) ->
     .await
     {
         Ok((new_state, diagnostics)) => {
-            ledger.applied(&new_state);
+            ctx.ledger.applied(&new_state);
             ApplyResponse {
                 new_state,
                 private: Vec::new(),
@@ -94,7 +94,7 @@ async fn verify_and_record(
     let input = VerifyInput {
         cloud: target.cloud,
         account_id: target.account_id.clone(),
-        client_id: Some(target.client_id.clone().unwrap_or_default()),
+        client_id: target.client_id.clone(),
         service_principal_id: target.service_principal_id.clone(),
         secret_id: target.secret_id.clone(),
         credentials: VerifyWith::OwnSecret(secret),

@@ -18,6 +18,8 @@ use tokio_util::sync::CancellationToken;
 
 use crate::resource::Management;
 
+use revoke::Ledger;
+
 pub use schema::{TYPE_NAME, schema};
 pub use validate::validate;
 
@@ -25,6 +27,8 @@ pub use validate::validate;
 pub struct Context<'a> {
     pub client: &'a Client,
     pub management: Option<&'a Management>,
+    /// The secrets this walk's connections keep and would revoke.
+    pub ledger: &'a Ledger,
     /// Cancelled by StopProvider.
     pub cancel: CancellationToken,
 }

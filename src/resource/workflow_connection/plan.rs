@@ -210,21 +210,23 @@ enum Change {
     NeedsCheck,
 }
 
+/// Every argument of the schema (what a configuration sets), computed ones left out.
+const ARGUMENTS: [&str; 12] = [
+    "name",
+    "description",
+    "cloud_provider",
+    "account_id",
+    "client_id",
+    "client_secret",
+    "client_secret_wo",
+    "client_secret_wo_version",
+    "service_principal_id",
+    "secret_id",
+    "expiry_warning_days",
+    "revoke_secret_on_destroy",
+];
+
 fn change(prior: &Value, planned: &Value) -> Change {
-    const ARGUMENTS: [&str; 12] = [
-        "name",
-        "description",
-        "cloud_provider",
-        "account_id",
-        "client_id",
-        "client_secret",
-        "client_secret_wo",
-        "client_secret_wo_version",
-        "service_principal_id",
-        "secret_id",
-        "expiry_warning_days",
-        "revoke_secret_on_destroy",
-    ];
     let mut change = Change::None;
     for name in ARGUMENTS {
         if planned.attr(name) == prior.attr(name) {
@@ -399,6 +401,20 @@ mod tests {
         OBSERVED
             .iter()
             .all(|name| model::is_unknown(&r.planned_state, name))
+    }
+
+    #[test]
+    fn every_argument_of_the_schema_is_compared_for_changes() {
+        let mut arguments: Vec<String> = schema()
+            .attributes
+            .iter()
+            .filter(|a| !matches!(a.presence, crate::protocol::schema::Presence::Computed))
+            .map(|a| a.name.clone())
+            .collect();
+        arguments.sort();
+        let mut listed: Vec<String> = ARGUMENTS.iter().map(|s| s.to_string()).collect();
+        listed.sort();
+        assert_eq!(listed, arguments);
     }
 
     #[test]
