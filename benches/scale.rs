@@ -45,15 +45,14 @@ mod process;
 mod terraform;
 
 use std::fmt::Write as _;
-use std::io::{BufRead, BufReader};
-use std::process::{Child, ChildStdout, Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use databricks_account_emulator::{
     ACCOUNT_ADMIN, Account, CallCounts, Emulator, Latency, NewSecret, NewServicePrincipal, Seed,
     ServicePrincipal, Settings, canonical,
 };
-use process::provider_binary;
+use process::DebugProvider;
 use terraform::{Output, Workdir, required_providers, terraform_binary};
 
 /// DESIGN §4: create costs at most a token, a SCIM GET and one secret-list page.
@@ -326,83 +325,6 @@ fn connections_json(f: &Fixture) -> String {
         })
         .collect();
     serde_json::to_string(&map).unwrap()
-}
-
-/// The provider, started with `--debug`; Terraform reattaches to it.
-struct DebugProvider {
-    child: Child,
-    reattach: String,
-    // Held open so the provider never writes into a closed pipe.
-    _stdout: BufReader<ChildStdout>,
-}
-
-impl DebugProvider {
-    fn start(log: &std::path::Path) -> Self {
-        let mut child = Command::new(provider_binary())
-            .arg("--debug")
-            .env_remove("TF_LOG")
-            .env_remove("TF_LOG_PROVIDER")
-            .env_remove("TF_LOG_PROVIDER_DATABRICKS")
-            .env_remove("TF_PLUGIN_MAGIC_COOKIE")
-            .env_remove("PLUGIN_CLIENT_CERT")
-            // With reattach the provider resolves its environment variables in this process's
-            // environment, not Terraform's: only `main.tf` configures it.
-            .env_remove("DATABRICKS_HOST")
-            .env_remove("DATABRICKS_ACCOUNT_ID")
-            .env_remove("DATABRICKS_CLIENT_ID")
-            .env_remove("DATABRICKS_CLIENT_SECRET")
-            .env_remove("DATABRICKS_RATE_LIMIT")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(std::fs::File::create(log).unwrap())
-            .spawn()
-            .expect("start the provider with --debug");
-        let mut stdout = BufReader::new(child.stdout.take().unwrap());
-        let mut reattach = None;
-        let mut line = String::new();
-        while reattach.is_none() {
-            line.clear();
-            if stdout.read_line(&mut line).unwrap() == 0 {
-                panic!(
-                    "the provider ended its stdout before printing TF_REATTACH_PROVIDERS; \
-                     stderr: {}",
-                    std::fs::read_to_string(log).unwrap_or_default()
-                );
-            }
-            reattach = line
-                .trim()
-                .strip_prefix("export TF_REATTACH_PROVIDERS='")
-                .and_then(|v| v.strip_suffix('\''))
-                .map(str::to_string);
-        }
-        Self {
-            child,
-            reattach: reattach.unwrap(),
-            _stdout: stdout,
-        }
-    }
-
-    fn pid(&self) -> u32 {
-        self.child.id()
-    }
-}
-
-impl Drop for DebugProvider {
-    fn drop(&mut self) {
-        // SIGTERM shuts down cleanly in every mode.
-        let _ = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status();
-        let start = Instant::now();
-        while start.elapsed() < Duration::from_secs(5) {
-            if let Ok(Some(_)) = self.child.try_wait() {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
 }
 
 /// Fields of `/proc/<pid>/stat` after the command name (field 3, the state, is index 0).

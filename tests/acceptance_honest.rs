@@ -8,12 +8,9 @@
 
 mod support;
 
-use std::io::BufRead;
-use std::process::{Command, Stdio};
-
 use databricks_account_emulator::{ACCOUNT_ADMIN, Fault, FaultRule, canonical};
 use support::connection::{Connection, Fixture, Management, SecretArg, diagnostic};
-use support::process::provider_binary;
+use support::process::DebugProvider;
 
 const C: &str = "databricks_workflow_connection.c";
 const ACC: &str = canonical::ACCOUNT_ID;
@@ -317,35 +314,16 @@ fn a_failed_principal_lookup_after_an_import_is_an_error_not_client_id_mismatch(
 #[test]
 fn shared_reads_never_outlive_a_command_of_a_long_lived_provider() {
     // One provider process serves every command (debug mode, as when attached to a debugger).
-    let mut child = Command::new(provider_binary())
-        .arg("--debug")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let stdout = std::io::BufReader::new(child.stdout.take().unwrap());
-    let line = stdout
-        .lines()
-        .map(Result::unwrap)
-        .find(|l| l.contains("TF_REATTACH_PROVIDERS="))
-        .expect("reattach line");
-    let reattach = line
-        .split_once('\'')
-        .unwrap()
-        .1
-        .trim_end_matches('\'')
-        .to_string();
-
     let mut fx = Fixture::with_management();
-    fx.work.env("TF_REATTACH_PROVIDERS", &reattach);
+    let provider = DebugProvider::start(&fx.work.path().join("provider.log"));
+    fx.work.env("TF_REATTACH_PROVIDERS", &provider.reattach);
     fx.configure(&[("c", &Connection::canonical())], "");
     let out = fx.work.apply();
     let refresh = fx.work.plan_refresh_only();
     // Seconds later, well inside the reuse window of one refresh, the secret is deleted.
     fx.emu.delete_secret(ACC, SP, SEC).unwrap();
     let drift = fx.work.plan_refresh_only();
-    let _ = child.kill();
-    let _ = child.wait();
+    drop(provider);
     assert_eq!(out.code, 0, "{}", out.combined());
     assert_eq!(refresh.code, 0, "{}", refresh.combined());
     assert_eq!(

@@ -6,7 +6,7 @@ mod support;
 use std::process::Command;
 use std::time::Duration;
 
-use support::process::{COOKIE, ClientIdentity, ProviderProcess, provider_binary};
+use support::process::{COOKIE, ClientIdentity, DebugProvider, ProviderProcess, provider_binary};
 use terraform_provider_databricks::protocol::tfplugin6 as pb;
 use terraform_provider_databricks::transport::go_plugin::proto as plugin;
 
@@ -220,32 +220,19 @@ fn version_flag_prints_the_version() {
 
 #[test]
 fn debug_mode_prints_a_reattach_value_that_points_at_a_live_socket() {
-    use std::io::BufRead;
-    let mut child = Command::new(provider_binary())
-        .arg("-debug")
-        .env_remove("TF_PLUGIN_MAGIC_COOKIE")
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let stdout = std::io::BufReader::new(child.stdout.take().unwrap());
-    let line = stdout
-        .lines()
-        .map(Result::unwrap)
-        .find(|l| l.contains("TF_REATTACH_PROVIDERS="))
-        .expect("reattach line");
-    let json = line.split_once('\'').unwrap().1.trim_end_matches('\'');
-    let value: serde_json::Value = serde_json::from_str(json).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut provider = DebugProvider::start(&dir.path().join("provider.log"));
+    let value: serde_json::Value = serde_json::from_str(&provider.reattach).unwrap();
     let entry = &value["terraform.local/okta-workflows/databricks"];
     assert_eq!(entry["ProtocolVersion"], 6);
-    assert_eq!(entry["Pid"], child.id());
+    assert_eq!(entry["Pid"], provider.pid());
     let socket = std::path::PathBuf::from(entry["Addr"]["String"].as_str().unwrap());
     assert!(socket.exists());
     Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
+        .args(["-INT", &provider.pid().to_string()])
         .status()
         .unwrap();
-    let status = child.wait().unwrap();
+    let status = provider.child.wait().unwrap();
     assert!(
         status.success(),
         "Ctrl-C stops a debug-mode provider cleanly"

@@ -180,3 +180,86 @@ impl Drop for ProviderProcess {
         let _ = self.child.wait();
     }
 }
+
+/// The provider, started with `--debug`; Terraform reattaches to it.
+pub struct DebugProvider {
+    pub child: Child,
+    /// The `TF_REATTACH_PROVIDERS` value it printed.
+    pub reattach: String,
+    // Held open so the provider never writes into a closed pipe.
+    _stdout: BufReader<ChildStdout>,
+}
+
+impl DebugProvider {
+    /// Starts it with its stderr in `log`.
+    pub fn start(log: &std::path::Path) -> Self {
+        let mut child = Command::new(provider_binary())
+            .arg("--debug")
+            .env_remove("TF_LOG")
+            .env_remove("TF_LOG_PROVIDER")
+            .env_remove("TF_LOG_PROVIDER_DATABRICKS")
+            .env_remove("TF_PLUGIN_MAGIC_COOKIE")
+            .env_remove("PLUGIN_CLIENT_CERT")
+            // With reattach the provider resolves its environment variables in this process's
+            // environment, not Terraform's: only `main.tf` configures it, and the developer's
+            // ~/.databrickscfg is out of reach (HOME is the log's directory).
+            .env_remove("DATABRICKS_HOST")
+            .env_remove("DATABRICKS_ACCOUNT_ID")
+            .env_remove("DATABRICKS_CLIENT_ID")
+            .env_remove("DATABRICKS_CLIENT_SECRET")
+            .env_remove("DATABRICKS_RATE_LIMIT")
+            .env_remove("DATABRICKS_CONFIG_PROFILE")
+            .env_remove("DATABRICKS_CONFIG_FILE")
+            .env("HOME", log.parent().unwrap_or(log))
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(std::fs::File::create(log).unwrap())
+            .spawn()
+            .expect("start the provider with --debug");
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        let mut reattach = None;
+        let mut line = String::new();
+        while reattach.is_none() {
+            line.clear();
+            if stdout.read_line(&mut line).unwrap() == 0 {
+                panic!(
+                    "the provider ended its stdout before printing TF_REATTACH_PROVIDERS; \
+                     stderr: {}",
+                    std::fs::read_to_string(log).unwrap_or_default()
+                );
+            }
+            reattach = line
+                .trim()
+                .strip_prefix("export TF_REATTACH_PROVIDERS='")
+                .and_then(|v| v.strip_suffix('\''))
+                .map(str::to_string);
+        }
+        Self {
+            child,
+            reattach: reattach.unwrap(),
+            _stdout: stdout,
+        }
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+}
+
+impl Drop for DebugProvider {
+    fn drop(&mut self) {
+        // SIGTERM shuts down cleanly in every mode.
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(5) {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
