@@ -11,9 +11,7 @@
 
 #![no_main]
 
-use std::sync::OnceLock;
-
-use fuzz_support::{Input, resource_type};
+use fuzz_support::{Input, resource};
 use libfuzzer_sys::fuzz_target;
 use terraform_provider_databricks::protocol::backend::{
     ClientCapabilities, ImportRequest, PlanRequest, UpgradeRequest,
@@ -23,23 +21,6 @@ use terraform_provider_databricks::resource::workflow_connection::revoke::{self,
 use terraform_provider_databricks::resource::workflow_connection::{
     import, model, plan, upgrade, validate,
 };
-
-struct Resource {
-    ty: Type,
-    names: Vec<String>,
-}
-
-fn resource() -> &'static Resource {
-    static RESOURCE: OnceLock<Resource> = OnceLock::new();
-    RESOURCE.get_or_init(|| {
-        let ty = resource_type();
-        let names = match &ty {
-            Type::Object(attrs) => attrs.keys().cloned().collect(),
-            _ => Vec::new(),
-        };
-        Resource { ty, names }
-    })
-}
 
 fuzz_target!(|data: &[u8]| {
     let r = resource();

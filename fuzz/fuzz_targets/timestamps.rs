@@ -14,13 +14,11 @@
 
 #![no_main]
 
-use std::sync::OnceLock;
-
 use databricks_account_client::{SecretInfo, fuzzing};
-use fuzz_support::{Input, resource_type, times};
+use fuzz_support::{Input, resource, times};
 use libfuzzer_sys::fuzz_target;
 use terraform_provider_databricks::protocol::backend::{ClientCapabilities, PlanRequest};
-use terraform_provider_databricks::protocol::cty::{Number, Type, Value, encode_msgpack};
+use terraform_provider_databricks::protocol::cty::{Number, Value, encode_msgpack};
 use terraform_provider_databricks::protocol::diagnostics::Severity;
 use terraform_provider_databricks::protocol::path::AttributePath;
 use terraform_provider_databricks::resource::workflow_connection::model::{self, OBSERVED};
@@ -41,23 +39,6 @@ const STATUSES: [&str; 6] = [
     "secret_not_found",
     "",
 ];
-
-struct Resource {
-    ty: Type,
-    names: Vec<String>,
-}
-
-fn resource() -> &'static Resource {
-    static RESOURCE: OnceLock<Resource> = OnceLock::new();
-    RESOURCE.get_or_init(|| {
-        let ty = resource_type();
-        let names = match &ty {
-            Type::Object(attrs) => attrs.keys().cloned().collect(),
-            _ => Vec::new(),
-        };
-        Resource { ty, names }
-    })
-}
 
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()

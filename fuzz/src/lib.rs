@@ -68,6 +68,24 @@ pub fn resource_type() -> Type {
     workflow_connection::schema().implied_type()
 }
 
+/// The resource's type and attribute names, computed once per process.
+pub struct Resource {
+    pub ty: Type,
+    pub names: Vec<String>,
+}
+
+pub fn resource() -> &'static Resource {
+    static RESOURCE: OnceLock<Resource> = OnceLock::new();
+    RESOURCE.get_or_init(|| {
+        let ty = resource_type();
+        let names = match &ty {
+            Type::Object(attrs) => attrs.keys().cloned().collect(),
+            _ => Vec::new(),
+        };
+        Resource { ty, names }
+    })
+}
+
 /// The type of the `provider "databricks"` block.
 pub fn provider_type() -> Type {
     provider_schema().implied_type()
