@@ -16,7 +16,7 @@ use libfuzzer_sys::fuzz_target;
 use terraform_provider_databricks::protocol::backend::{
     ClientCapabilities, ImportRequest, PlanRequest, UpgradeRequest,
 };
-use terraform_provider_databricks::protocol::cty::{Type, Value, decode_msgpack, encode_msgpack};
+use terraform_provider_databricks::protocol::cty::{Value, decode_msgpack, encode_msgpack};
 use terraform_provider_databricks::resource::workflow_connection::revoke::{self, Ledger};
 use terraform_provider_databricks::resource::workflow_connection::{
     import, model, plan, upgrade, validate,
