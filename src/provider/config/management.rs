@@ -1,0 +1,248 @@
+//! Management credentials from the three sources, and what to say when they are incomplete,
+//! malformed, or partly replaced by environment variables.
+
+use databricks_account_client::{AccountHost, HostKind, SecretString, classify_host, parse_host};
+
+use crate::protocol::diagnostics::{Diagnostic, Diagnostics};
+use crate::protocol::path::AttributePath;
+use crate::resource::Management;
+use crate::validation as check;
+
+use super::profiles::Loaded;
+use super::{
+    ACCOUNT_ID, Attr, CLIENT_ID, CLIENT_SECRET, INCOMPLETE_MANAGEMENT,
+    INCOMPLETE_MANAGEMENT_IGNORED, INVALID_MANAGEMENT_IGNORED, PROFILE_OVERRIDDEN, Source, Sourced,
+    and_list,
+};
+
+/// Warns when environment variables replace values of the profile in use: precedence is per
+/// attribute, so a variable set for the official provider would otherwise silently pair with
+/// the profile's other values.
+pub(super) fn warn_of_overrides(
+    loaded: &Loaded,
+    host: &Option<Sourced<AccountHost>>,
+    ids: [&Option<Sourced<String>>; 2],
+    secret: &Option<Sourced<SecretString>>,
+    diags: &mut Diagnostics,
+) {
+    let profile = &loaded.creds;
+    let mut overridden: Vec<(&'static str, &'static str)> = Vec::new();
+    let from_variable = |source: Source| match source {
+        Source::Variable(v) => Some(v),
+        _ => None,
+    };
+    if let Some(h) = host
+        && let Some(v) = from_variable(h.source)
+        && let Some(theirs) = &profile.host
+        && !matches!(classify_host(theirs), HostKind::Workspace(_))
+        && parse_host(theirs).ok().as_ref() != Some(&h.value)
+    {
+        overridden.push(("host", v));
+    }
+    for (attr, value, theirs) in [
+        (&ACCOUNT_ID, ids[0], &profile.account_id),
+        (&CLIENT_ID, ids[1], &profile.client_id),
+    ] {
+        if let Some(s) = value
+            && let Some(v) = from_variable(s.source)
+            && !s.value.eq_ignore_ascii_case(theirs)
+        {
+            overridden.push((attr.name, v));
+        }
+    }
+    if let Some(s) = secret
+        && let Some(v) = from_variable(s.source)
+        && s.value.expose_secret() != profile.client_secret.expose_secret()
+    {
+        overridden.push((CLIENT_SECRET.name, v));
+    }
+    if overridden.is_empty() {
+        return;
+    }
+    let variables: Vec<&str> = overridden.iter().map(|(_, v)| *v).collect();
+    let keys: Vec<&str> = overridden.iter().map(|(k, _)| *k).collect();
+    let arguments: Vec<String> = keys.iter().map(|k| format!("`{k}`")).collect();
+    let one = overridden.len() == 1;
+    diags.push(
+        Diagnostic::warning(
+            PROFILE_OVERRIDDEN,
+            format!(
+                "{} {} set and take{} precedence over {} of the {} (each setting comes from the \
+                 provider's argument, else its environment variable, else the profile). If {} \
+                 meant for the official Databricks provider, set {} on this provider's block to the \
+                 profile's values, or unset {} for this run.",
+                and_list(&variables),
+                if one { "is" } else { "are" },
+                if one { "s" } else { "" },
+                and_list(&keys),
+                loaded.reference.describe(),
+                if one { "it is" } else { "they are" },
+                and_list(&arguments),
+                if one { "it" } else { "them" },
+            ),
+        )
+        .at(AttributePath::attr("profile")),
+    );
+}
+
+/// The management credentials, when all three parts are given. Incomplete or malformed ones
+/// are an error when an argument is among them (the block opted in), and are otherwise
+/// ignored with one warning: the variables may be set for the official provider. A lone
+/// DATABRICKS_ACCOUNT_ID is ignored without a word.
+pub(super) fn management(
+    account_id: Option<Sourced<String>>,
+    client_id: Option<Sourced<String>>,
+    client_secret: Option<Sourced<SecretString>>,
+    diags: &mut Diagnostics,
+) -> Option<Management> {
+    let sources: Vec<(&Attr, Option<Source>)> = vec![
+        (&ACCOUNT_ID, account_id.as_ref().map(|s| s.source)),
+        (&CLIENT_ID, client_id.as_ref().map(|s| s.source)),
+        (&CLIENT_SECRET, client_secret.as_ref().map(|s| s.source)),
+    ];
+    let explicit = sources.iter().any(|(_, s)| *s == Some(Source::Argument));
+    let (Some(account_id), Some(client_id), Some(client_secret)) =
+        (account_id, client_id, client_secret)
+    else {
+        let given: Vec<(&Attr, Source)> = sources
+            .iter()
+            .filter_map(|(a, s)| s.map(|s| (*a, s)))
+            .collect();
+        let missing: Vec<&Attr> = sources
+            .iter()
+            .filter(|(_, s)| s.is_none())
+            .map(|(a, _)| *a)
+            .collect();
+        let first_missing = missing.first().map_or("client_id", |a| a.name);
+        if given.is_empty() {
+            return None;
+        }
+        if explicit {
+            let given: Vec<String> = given
+                .iter()
+                .map(|(a, s)| match s {
+                    Source::Variable(v) => format!("`{}` (from {v})", a.name),
+                    _ => format!("`{}`", a.name),
+                })
+                .collect();
+            let missing: Vec<String> = missing.iter().map(|a| format!("`{}`", a.name)).collect();
+            diags.push(
+                Diagnostic::error(
+                    INCOMPLETE_MANAGEMENT,
+                    format!(
+                        "Management credentials need `account_id`, `client_id` and \
+                         `client_secret` together; {} {} given, but {} {} missing. Set the \
+                         missing ones on this provider's block (or with DATABRICKS_ACCOUNT_ID, \
+                         DATABRICKS_CLIENT_ID, DATABRICKS_CLIENT_SECRET, or a config profile), \
+                         or remove the management arguments to check each connection with its \
+                         own secret.",
+                        and_list(&given),
+                        if given.len() == 1 { "is" } else { "are" },
+                        and_list(&missing),
+                        if missing.len() == 1 { "is" } else { "are" },
+                    ),
+                )
+                .at(AttributePath::attr(first_missing)),
+            );
+            return None;
+        }
+        // Only variables gave anything (a profile is used only when complete).
+        if given.len() == 1 && given[0].0.name == ACCOUNT_ID.name {
+            return None;
+        }
+        let set: Vec<&str> = given.iter().map(|(a, _)| a.variable).collect();
+        let lacking: Vec<String> = missing
+            .iter()
+            .map(|a| format!("{} (`{}` or {})", a.what, a.name, a.variable))
+            .collect();
+        let opt_in_arguments: Vec<String> =
+            missing.iter().map(|a| format!("`{}`", a.name)).collect();
+        let opt_in_variables: Vec<&str> = missing.iter().map(|a| a.variable).collect();
+        let one = set.len() == 1;
+        diags.push(
+            Diagnostic::warning(
+                INCOMPLETE_MANAGEMENT_IGNORED,
+                format!(
+                    "{} {} set, but {} {} not. {} often set for the official Databricks \
+                     provider; this provider uses management credentials only when the account \
+                     ID, client ID and client secret are all given, so it ignores {} and checks \
+                     each connection with its own secret. To use {} as management credentials \
+                     here, set {} on this provider's block, or {}.",
+                    and_list(&set),
+                    if one { "is" } else { "are" },
+                    and_list(&lacking),
+                    if missing.len() == 1 { "is" } else { "are" },
+                    if one {
+                        "This variable is"
+                    } else {
+                        "These variables are"
+                    },
+                    if one { "it" } else { "them" },
+                    if one { "it" } else { "them" },
+                    and_list(&opt_in_arguments),
+                    and_list(&opt_in_variables),
+                ),
+            )
+            .at(AttributePath::attr(first_missing)),
+        );
+        return None;
+    };
+    // Arguments were checked by `validate`, a profile's values with the profile.
+    let malformed: Vec<(&Attr, &'static str, &str)> =
+        [(&ACCOUNT_ID, &account_id), (&CLIENT_ID, &client_id)]
+            .into_iter()
+            .filter_map(|(attr, s)| match s.source {
+                Source::Variable(v) if !check::is_uuid(&s.value) => {
+                    Some((attr, v, s.value.as_str()))
+                }
+                _ => None,
+            })
+            .collect();
+    if malformed.is_empty() {
+        return Some(Management {
+            account_id: account_id.value,
+            client_id: client_id.value,
+            client_secret: client_secret.value,
+        });
+    }
+    if explicit {
+        for (attr, variable, value) in malformed {
+            diags.push(
+                Diagnostic::error(
+                    "Invalid UUID",
+                    format!(
+                        "{variable} is \"{value}\", but {} of the management credentials must be \
+                         a UUID like 0d2a7b1c-1234-4abc-9def-0123456789ab. Correct the variable, \
+                         or set `{}` on this provider's block.",
+                        attr.what, attr.name
+                    ),
+                )
+                .at(AttributePath::attr(attr.name)),
+            );
+        }
+        return None;
+    }
+    let first_bad = malformed
+        .first()
+        .map_or(ACCOUNT_ID.name, |(a, _, _)| a.name);
+    let shown: Vec<String> = malformed
+        .iter()
+        .map(|(_, variable, value)| format!("{variable} is \"{value}\""))
+        .collect();
+    diags.push(
+        Diagnostic::warning(
+            INVALID_MANAGEMENT_IGNORED,
+            format!(
+                "{}, not a UUID like 0d2a7b1c-1234-4abc-9def-0123456789ab. DATABRICKS_ACCOUNT_ID, \
+                 DATABRICKS_CLIENT_ID and DATABRICKS_CLIENT_SECRET may be set for the official \
+                 Databricks provider, so this provider ignores them as management credentials \
+                 and checks each connection with its own secret. To use management credentials \
+                 here, set `account_id`, `client_id` and `client_secret` on this provider's \
+                 block.",
+                and_list(&shown)
+            ),
+        )
+        .at(AttributePath::attr(first_bad)),
+    );
+    None
+}
