@@ -102,6 +102,13 @@ async fn stop_provider_cancels_a_slow_apply_and_the_provider_keeps_serving() {
         .map(|d| d.summary.as_str())
         .collect();
     assert!(errors.iter().any(|s| s.contains("cancelled")), "{errors:?}");
+    // Whole sentences, the record's fate last.
+    let detail = &response.diagnostics[0].detail;
+    assert_eq!(
+        detail,
+        "The verification was cancelled: Terraform asked the provider to stop. The connection \
+         was not recorded.",
+    );
     let state = response.new_state.map(|s| s.msgpack).unwrap_or_default();
     assert!(
         state.is_empty() || state == [0xc0],

@@ -110,7 +110,10 @@ impl Error {
 
     /// `what` was cancelled through its `CancellationToken`.
     pub(crate) fn cancelled(what: &str) -> Self {
-        Self::new(ErrorKind::Cancelled, format!("{what}: cancelled"))
+        Self::new(
+            ErrorKind::Cancelled,
+            format!("The {what} was cancelled: Terraform asked the provider to stop"),
+        )
     }
 
     /// Says which credentials or step the error belongs to, e.g. "management credentials".
