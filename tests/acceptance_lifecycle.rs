@@ -415,3 +415,33 @@ fn every_call_carries_a_user_agent_in_the_databricks_convention() {
         assert_eq!(pairs, expected, "{} {}: {ua}", r.method, r.path);
     }
 }
+
+#[test]
+fn an_expiry_past_year_9999_in_utc_is_recorded_as_sent_not_a_crash() {
+    // Valid RFC 3339 whose UTC instant is in the year 10000: converting it used to panic the
+    // provider ("Stack trace from the terraform-provider-databricks plugin").
+    let fx = Fixture::new();
+    let late = databricks_account_emulator::time::OffsetDateTime::parse(
+        "9999-12-31T23:59:59-23:59",
+        &databricks_account_emulator::time::format_description::well_known::Rfc3339,
+    )
+    .unwrap();
+    fx.emu
+        .set_secret_expire_time(
+            canonical::ACCOUNT_ID,
+            canonical::SERVICE_PRINCIPAL_ID,
+            canonical::SECRET_ID,
+            Some(late),
+        )
+        .unwrap();
+    fx.configure(&[("c", &Connection::canonical())], "");
+    let out = fx.work.apply_clean();
+    assert!(
+        !out.combined().contains("Stack trace"),
+        "{}",
+        out.combined()
+    );
+    let c = fx.work.instance(C);
+    assert_eq!(c["status"], "verified");
+    assert_eq!(c["secret_expire_time"], "9999-12-31T23:59:59-23:59");
+}
