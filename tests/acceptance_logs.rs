@@ -105,3 +105,69 @@ fn tf_log_trace_also_brings_the_providers_trace_lines() {
     );
     assert!(find(&lines, &["[DEBUG]", "account API call:"]).is_some());
 }
+
+/// The `@module` of a Terraform log line written by the provider, e.g. `databricks.client`.
+fn module_of(line: &str) -> Option<&str> {
+    let start = line.find("@module=")? + "@module=".len();
+    line[start..].split_whitespace().next()
+}
+
+/// Crates below the provider whose frame-by-frame logs drown a support ticket.
+const WIRE_MODULES: [&str; 7] = [
+    "h2",
+    "hyper",
+    "hyper-util",
+    "tonic",
+    "tower",
+    "rustls",
+    "reqwest",
+];
+
+#[test]
+fn trace_logs_hold_the_providers_lines_without_transport_frames() {
+    let lines = provider_log_lines(&[("TF_LOG", "trace")]);
+    let wire: Vec<&String> = lines
+        .iter()
+        .filter(|l| module_of(l).is_some_and(|m| WIRE_MODULES.contains(&m)))
+        .collect();
+    assert!(
+        wire.is_empty(),
+        "{} transport frame lines in a TF_LOG=trace log, e.g.:\n{}",
+        wire.len(),
+        wire.iter()
+            .take(5)
+            .map(|l| l.as_str())
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    for module in [
+        "databricks.client",
+        "databricks.protocol",
+        "databricks.provider",
+    ] {
+        assert!(
+            lines.iter().any(|l| module_of(l) == Some(module)),
+            "no line from {module} in:\n{}",
+            lines.join("\n")
+        );
+    }
+}
+
+#[test]
+fn the_wire_switch_brings_the_transport_frames_back() {
+    let lines = provider_log_lines(&[
+        ("TF_LOG", "trace"),
+        ("TF_LOG_PROVIDER_DATABRICKS_WIRE", "trace"),
+    ]);
+    assert!(
+        lines
+            .iter()
+            .any(|l| module_of(l).is_some_and(|m| WIRE_MODULES.contains(&m))),
+        "TF_LOG_PROVIDER_DATABRICKS_WIRE=trace brought no h2/hyper/tonic line"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| module_of(l) == Some("databricks.client"))
+    );
+}

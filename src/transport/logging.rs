@@ -4,6 +4,11 @@
 //! `@message` and `@timestamp` (exactly six fractional digits) and re-logs it under
 //! `TF_LOG`/`TF_LOG_PROVIDER`; any other key becomes a key/value pair. stdout is reserved for
 //! the handshake line, so nothing here may ever write there.
+//!
+//! The level applies to the provider's own crates. The libraries underneath (h2, hyper,
+//! tonic, rustls, reqwest) log every frame at debug and trace, thousands of lines per command
+//! that bury the provider's own; they log warnings and errors only, unless
+//! `TF_LOG_PROVIDER_DATABRICKS_WIRE` asks for more.
 
 use std::fmt;
 use std::io::Write;
@@ -14,9 +19,11 @@ use time::format_description::FormatItem;
 use time::macros::format_description;
 use tracing::field::{Field, Visit};
 use tracing::{Event, Level, Subscriber};
-use tracing_subscriber::filter::LevelFilter;
+use tracing_subscriber::Layer;
+use tracing_subscriber::filter::{LevelFilter, Targets};
 use tracing_subscriber::fmt::format::Writer;
 use tracing_subscriber::fmt::{FmtContext, FormatEvent, FormatFields};
+use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::registry::LookupSpan;
 
 /// Go layout `2006-01-02T15:04:05.000000Z07:00` in UTC.
@@ -31,6 +38,34 @@ pub fn level_from_env(get: impl Fn(&str) -> Option<String>) -> LevelFilter {
         .iter()
         .find_map(|name| get(name).filter(|v| !v.trim().is_empty()))
         .map_or(LevelFilter::WARN, |v| parse_level(&v))
+}
+
+/// The crates whose events follow the level the user asked for.
+const OWN_CRATES: [&str; 2] = ["terraform_provider_databricks", "databricks_account_client"];
+
+/// The variable that lets the libraries below the provider (gRPC, HTTP/2, HTTP, TLS) log at
+/// more than warnings, for debugging the wire itself.
+pub const WIRE_LOG_VARIABLE: &str = "TF_LOG_PROVIDER_DATABRICKS_WIRE";
+
+/// The level of the libraries below the provider: `TF_LOG_PROVIDER_DATABRICKS_WIRE`, else
+/// warnings. It never exceeds `level`, the provider's own.
+pub fn wire_level_from_env(
+    get: impl Fn(&str) -> Option<String>,
+    level: LevelFilter,
+) -> LevelFilter {
+    let wire = get(WIRE_LOG_VARIABLE)
+        .filter(|v| !v.trim().is_empty())
+        .map_or(LevelFilter::WARN, |v| parse_level(&v));
+    wire.min(level)
+}
+
+/// Which events reach stderr: the provider's own at `level`, everything else at `wire`.
+fn targets(level: LevelFilter, wire: LevelFilter) -> Targets {
+    OWN_CRATES
+        .iter()
+        .fold(Targets::new().with_default(wire), |targets, name| {
+            targets.with_target(*name, level)
+        })
 }
 
 fn parse_level(value: &str) -> LevelFilter {
@@ -48,11 +83,13 @@ fn parse_level(value: &str) -> LevelFilter {
 /// Installs the stderr JSON logger and a panic hook. Safe to call once per process; a second
 /// call keeps the first subscriber.
 pub fn init(level: LevelFilter) {
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(level)
-        .with_writer(std::io::stderr)
-        .event_format(HclogJson)
-        .finish();
+    let wire = wire_level_from_env(|name| std::env::var(name).ok(), level);
+    let subscriber = tracing_subscriber::registry().with(
+        tracing_subscriber::fmt::layer()
+            .with_writer(std::io::stderr)
+            .event_format(HclogJson)
+            .with_filter(targets(level, wire)),
+    );
     // Err only means a subscriber is already installed (tests); that one keeps working.
     let _ = tracing::subscriber::set_global_default(subscriber);
     install_panic_hook();
@@ -285,6 +322,38 @@ mod tests {
             LevelFilter::DEBUG
         );
         assert_eq!(level_from_env(env(&[("TF_LOG", "off")])), LevelFilter::OFF);
+    }
+
+    #[test]
+    fn libraries_below_the_provider_log_warnings_unless_the_wire_switch_asks() {
+        let env = |value: Option<&'static str>| {
+            move |name: &str| (name == WIRE_LOG_VARIABLE).then(|| value.unwrap_or("").to_string())
+        };
+        let t = targets(
+            LevelFilter::TRACE,
+            wire_level_from_env(env(None), LevelFilter::TRACE),
+        );
+        assert!(t.would_enable("databricks_account_client::http", &Level::TRACE));
+        assert!(t.would_enable(
+            "terraform_provider_databricks::protocol::rpc",
+            &Level::TRACE
+        ));
+        assert!(!t.would_enable("h2::codec::framed_write", &Level::DEBUG));
+        assert!(!t.would_enable("tonic::transport", &Level::TRACE));
+        assert!(t.would_enable("hyper_util::client", &Level::WARN));
+
+        let t = targets(
+            LevelFilter::TRACE,
+            wire_level_from_env(env(Some("trace")), LevelFilter::TRACE),
+        );
+        assert!(t.would_enable("h2::codec::framed_write", &Level::TRACE));
+
+        // The switch never raises the libraries above the provider's own level.
+        let wire = wire_level_from_env(env(Some("trace")), LevelFilter::WARN);
+        assert_eq!(wire, LevelFilter::WARN);
+        let t = targets(LevelFilter::WARN, wire);
+        assert!(!t.would_enable("h2::codec", &Level::DEBUG));
+        assert!(!t.would_enable("databricks_account_client::http", &Level::DEBUG));
     }
 
     #[test]
