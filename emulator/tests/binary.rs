@@ -193,3 +193,142 @@ fn binary_with_tls_and_no_ca_file_names_a_temp_file_and_removes_it_at_exit() {
     assert!(exit.success(), "{exit:?}");
     assert!(!std::path::Path::new(&path).exists(), "{path} was removed");
 }
+
+// ---- safe on a shared machine --------------------------------------------------------------
+
+/// Runs the binary with `args` when it is expected to refuse them: no URL line, a non-zero exit
+/// and what it said on stderr. A binary that starts anyway is killed (by `Running`'s drop) and
+/// the test fails on its URL line.
+fn refused(cmd: &mut Command) -> (std::process::ExitStatus, String) {
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let mut running = Running(child);
+    assert_eq!(line, "", "the binary started instead of refusing");
+    let status = wait_exit(&mut running.0, Duration::from_secs(10)).expect("exits");
+    let mut err = String::new();
+    std::io::Read::read_to_string(running.0.stderr.as_mut().unwrap(), &mut err).unwrap();
+    (status, err)
+}
+
+/// The path the binary names on stderr for its CA file (the first line with `--quiet`).
+fn ca_path_from(stderr: &mut impl BufRead) -> std::path::PathBuf {
+    let mut line = String::new();
+    stderr.read_line(&mut line).unwrap();
+    line.trim_end()
+        .strip_prefix("databricks-account-emulator: CA certificate: ")
+        .unwrap_or_else(|| panic!("{line:?}"))
+        .into()
+}
+
+#[cfg(unix)]
+#[test]
+fn tls_without_a_ca_file_writes_it_inside_a_new_private_directory_removed_at_exit() {
+    use std::os::unix::fs::PermissionsExt;
+
+    let tmp = tempfile::tempdir().unwrap();
+    let mut child = Command::new(BIN)
+        .args(["--tls", "--quiet"])
+        .env("TMPDIR", tmp.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut running = Running(child);
+    assert!(line.starts_with("https://127.0.0.1:"), "{line:?}");
+    let path = ca_path_from(&mut stderr);
+
+    // Not a predictable name in the shared temp directory, where another user could have
+    // planted a link: a directory of its own, which nobody else may enter.
+    let dir = path.parent().unwrap();
+    assert_ne!(dir, tmp.path(), "{}", path.display());
+    assert_eq!(dir.parent(), Some(tmp.path()), "{}", path.display());
+    let mode = std::fs::metadata(dir).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o700, "{}: {mode:o}", dir.display());
+    let pem = std::fs::read_to_string(&path).unwrap();
+    assert!(pem.starts_with("-----BEGIN CERTIFICATE-----"), "{pem}");
+
+    let pid = running.0.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let exit = wait_exit(&mut running.0, Duration::from_secs(10)).expect("exits after SIGTERM");
+    assert!(exit.success(), "{exit:?}");
+    assert!(!dir.exists(), "{} was removed with its file", dir.display());
+}
+
+#[cfg(unix)]
+#[test]
+fn tls_ca_file_that_is_a_symbolic_link_is_refused_and_its_target_left_alone() {
+    let tmp = tempfile::tempdir().unwrap();
+    let victim = tmp.path().join("precious.txt");
+    std::fs::write(&victim, "keep me").unwrap();
+    let link = tmp.path().join("ca.pem");
+    std::os::unix::fs::symlink(&victim, &link).unwrap();
+
+    let (status, err) =
+        refused(Command::new(BIN).args(["--tls", "--tls-ca-file", link.to_str().unwrap()]));
+    assert!(!status.success(), "{status:?}");
+    assert!(
+        err.contains(&link.display().to_string()),
+        "names the path: {err}"
+    );
+    assert!(err.contains("symbolic link"), "{err}");
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep me");
+    assert!(std::fs::symlink_metadata(&link).unwrap().is_symlink());
+}
+
+#[cfg(unix)]
+#[test]
+fn tls_ca_file_that_exists_is_replaced_by_a_new_file_never_written_through() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ca_file = tmp.path().join("ca.pem");
+    std::fs::write(&ca_file, "from the last run").unwrap();
+    // A second name for the same file: writing into the old file would show here.
+    let other = tmp.path().join("other-name.txt");
+    std::fs::hard_link(&ca_file, &other).unwrap();
+
+    let (running, line) = spawn(&[
+        "--tls",
+        "--quiet",
+        "--tls-ca-file",
+        ca_file.to_str().unwrap(),
+    ]);
+    assert!(line.starts_with("https://127.0.0.1:"), "{line:?}");
+    let pem = std::fs::read_to_string(&ca_file).unwrap();
+    assert!(pem.starts_with("-----BEGIN CERTIFICATE-----"), "{pem}");
+    assert_eq!(
+        std::fs::read_to_string(&other).unwrap(),
+        "from the last run"
+    );
+    let names: Vec<_> = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names.len(), 2, "no temporary file left behind: {names:?}");
+    drop(running);
+}
+
+#[test]
+fn tls_ca_file_that_is_a_directory_is_refused_naming_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (status, err) =
+        refused(Command::new(BIN).args(["--tls", "--tls-ca-file", tmp.path().to_str().unwrap()]));
+    assert!(!status.success(), "{status:?}");
+    assert!(err.contains(&tmp.path().display().to_string()), "{err}");
+}
