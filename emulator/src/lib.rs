@@ -21,6 +21,7 @@
 mod errors;
 mod faults;
 mod ids;
+mod loopback;
 mod reqlog;
 mod routes;
 mod seed;
@@ -68,6 +69,10 @@ pub struct Options {
     /// Serve HTTPS with a certificate for `localhost`, `127.0.0.1` and `::1`, signed by a CA
     /// generated at start ([`Emulator::ca_certificate_pem`]). Default: plain HTTP.
     pub tls: bool,
+    /// Allow an `addr` other than loopback (`0.0.0.0`, `::`, a LAN address). The admin API has
+    /// no authentication and hands out every secret, so by default [`Emulator::start_with`]
+    /// refuses such an address. Default: `false`.
+    pub allow_remote: bool,
 }
 
 impl Default for Options {
@@ -75,6 +80,7 @@ impl Default for Options {
         Options {
             addr: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
             tls: false,
+            allow_remote: false,
         }
     }
 }
@@ -126,7 +132,21 @@ impl Emulator {
     /// let ca = emu.ca_certificate_pem().unwrap_or_default(); // trust this, e.g. via SSL_CERT_FILE
     /// # Ok::<(), std::io::Error>(())
     /// ```
+    ///
+    /// An `addr` that is not loopback is refused (`InvalidInput`) unless
+    /// [`Options::allow_remote`] is set.
     pub fn start_with(seed: Seed, options: Options) -> io::Result<Emulator> {
+        if !options.allow_remote && !loopback::is_loopback(options.addr.ip()) {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!(
+                    "refusing to listen on {}, which other machines can reach: the admin API \
+                     under /_emulator/ is unauthenticated and reveals every secret; set \
+                     Options::allow_remote to listen there anyway",
+                    options.addr.ip()
+                ),
+            ));
+        }
         let state = State::from_seed(seed)
             .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, format!("seed: {e}")))?;
         let tls = if options.tls {
@@ -203,7 +223,10 @@ impl Emulator {
         } else {
             "http"
         };
-        format!("{scheme}://{}", routes::loopback_if_unspecified(self.addr))
+        format!(
+            "{scheme}://{}",
+            loopback::loopback_if_unspecified(self.addr)
+        )
     }
 
     /// With TLS: the PEM of the CA certificate that signed the server certificate (generated

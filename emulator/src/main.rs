@@ -1,5 +1,5 @@
-//! `databricks-account-emulator [--seed FILE] [--port N] [--host ADDR] [--tls [--tls-ca-file
-//! PATH]] [--quiet]`
+//! `databricks-account-emulator [--seed FILE] [--port N] [--host ADDR [--allow-remote]] [--tls
+//! [--tls-ca-file PATH]] [--quiet]`
 //!
 //! Prints its base URL as the first line on stdout, logs to stderr, and runs until SIGINT or
 //! SIGTERM.
@@ -12,7 +12,7 @@ use std::process::ExitCode;
 use databricks_account_emulator::{Emulator, Options, Seed};
 
 const USAGE: &str = "\
-usage: databricks-account-emulator [--seed FILE] [--port N] [--host ADDR]
+usage: databricks-account-emulator [--seed FILE] [--port N] [--host ADDR [--allow-remote]]
                                    [--tls [--tls-ca-file PATH]] [--quiet]
 
 A local stand-in for the Databricks account API (discovery, OAuth M2M token endpoint, account
@@ -20,7 +20,10 @@ SCIM service principals, service-principal OAuth secrets) plus an admin API unde
 
   --seed FILE          JSON seed (accounts, service principals, secrets, settings); default: empty
   --port N             port to listen on; default 0 (a free port)
-  --host ADDR          address to bind; default 127.0.0.1
+  --host ADDR          address to bind; default 127.0.0.1; an address other machines can
+                       reach (0.0.0.0, ::, a LAN address) needs --allow-remote
+  --allow-remote       allow such an address: the admin API is unauthenticated, and anyone
+                       who can reach the port can read every secret and change the state
   --tls                serve HTTPS with a certificate for localhost, 127.0.0.1 and ::1, signed
                        by a CA generated at start
   --tls-ca-file PATH   where --tls writes that CA certificate (PEM; trust it, e.g. with
@@ -38,6 +41,7 @@ struct Args {
     seed: Option<String>,
     port: u16,
     host: IpAddr,
+    allow_remote: bool,
     quiet: bool,
     tls: bool,
     tls_ca_file: Option<PathBuf>,
@@ -53,6 +57,7 @@ fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Parsed, String> {
         seed: None,
         port: 0,
         host: IpAddr::V4(Ipv4Addr::LOCALHOST),
+        allow_remote: false,
         quiet: false,
         tls: false,
         tls_ca_file: None,
@@ -81,6 +86,7 @@ fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Parsed, String> {
                     .parse()
                     .map_err(|_| format!("invalid host address {v:?}"))?;
             }
+            "--allow-remote" => args.allow_remote = true,
             "--quiet" | "-q" => args.quiet = true,
             "--tls" => args.tls = true,
             "--tls-ca-file" => args.tls_ca_file = Some(PathBuf::from(value("--tls-ca-file")?)),
@@ -96,6 +102,14 @@ fn parse_args(mut it: impl Iterator<Item = String>) -> Result<Parsed, String> {
     }
     if args.tls_ca_file.is_some() && !args.tls {
         return Err("--tls-ca-file needs --tls".to_owned());
+    }
+    if !args.allow_remote && !args.host.to_canonical().is_loopback() {
+        return Err(format!(
+            "refusing to listen on {}, which other machines can reach: the admin API under \
+             /_emulator/ is unauthenticated and reveals every secret; add --allow-remote to \
+             listen there anyway",
+            args.host
+        ));
     }
     Ok(Parsed::Run(args))
 }
@@ -237,7 +251,16 @@ fn main() -> ExitCode {
     let options = Options {
         addr: SocketAddr::new(args.host, args.port),
         tls: args.tls,
+        allow_remote: args.allow_remote,
     };
+    if !args.host.to_canonical().is_loopback() {
+        eprintln!(
+            "databricks-account-emulator: warning: listening on {}, which other machines can \
+             reach. The admin API under /_emulator/ is unauthenticated: anyone who can reach \
+             this port can read every secret and change the emulator's state.",
+            args.host
+        );
+    }
     let emu = match Emulator::start_with(seed, options) {
         Ok(e) => e,
         Err(e) => {

@@ -7,7 +7,7 @@ use std::net::SocketAddr;
 
 use common::{Ctx, is_uuid, json, start, start_with};
 use databricks_account_emulator::{
-    Emulator, NewSecret, NewServicePrincipal, Seed, Settings, canonical::*,
+    Emulator, NewSecret, NewServicePrincipal, Options, Seed, Settings, canonical::*,
 };
 use serde_json::{Value, json};
 
@@ -538,6 +538,29 @@ fn start_on_a_given_address_and_shutdown() {
     let first = Emulator::start(Seed::default()).unwrap();
     let err = Emulator::start_on(first.local_addr(), Seed::default()).unwrap_err();
     assert_eq!(err.kind(), std::io::ErrorKind::AddrInUse);
+}
+
+#[test]
+fn start_refuses_an_address_other_machines_can_reach_unless_remote_is_allowed() {
+    for addr in ["0.0.0.0:0", "[::]:0", "192.0.2.10:0"] {
+        let options = Options {
+            addr: addr.parse().unwrap(),
+            ..Options::default()
+        };
+        let err = Emulator::start_with(Seed::default(), options).unwrap_err();
+        assert_eq!(err.kind(), std::io::ErrorKind::InvalidInput, "{addr}");
+        assert!(err.to_string().contains("allow_remote"), "{addr}: {err}");
+    }
+    let emu = Emulator::start_with(
+        Seed::default(),
+        Options {
+            addr: "0.0.0.0:0".parse().unwrap(),
+            allow_remote: true,
+            ..Options::default()
+        },
+    )
+    .unwrap();
+    assert!(emu.url().starts_with("http://127.0.0.1:"), "{}", emu.url());
 }
 
 #[test]

@@ -332,3 +332,39 @@ fn tls_ca_file_that_is_a_directory_is_refused_naming_it() {
     assert!(!status.success(), "{status:?}");
     assert!(err.contains(&tmp.path().display().to_string()), "{err}");
 }
+#[test]
+fn binding_a_non_loopback_address_is_refused_without_allow_remote() {
+    for host in ["0.0.0.0", "::", "192.0.2.10"] {
+        let (status, err) = refused(Command::new(BIN).args(["--host", host]));
+        assert_eq!(status.code(), Some(2), "{host}: {err}");
+        assert!(
+            err.contains("--allow-remote"),
+            "{host}: says which flag: {err}"
+        );
+        assert!(err.contains(host), "{host}: {err}");
+    }
+}
+
+#[test]
+fn allow_remote_binds_every_address_and_warns_that_the_admin_api_is_unauthenticated() {
+    let (mut running, line) = spawn(&["--host", "0.0.0.0", "--allow-remote", "--quiet"]);
+    assert!(line.starts_with("http://127.0.0.1:"), "{line:?}");
+    running.0.kill().unwrap();
+    running.0.wait().unwrap();
+    let mut err = String::new();
+    std::io::Read::read_to_string(running.0.stderr.as_mut().unwrap(), &mut err).unwrap();
+    assert!(err.contains("warning"), "{err}");
+    assert!(err.contains("/_emulator/"), "{err}");
+    assert!(err.contains("unauthenticated"), "{err}");
+}
+
+#[test]
+fn loopback_addresses_need_no_flag_and_print_no_warning() {
+    let (mut running, line) = spawn(&["--host", "127.0.0.2", "--quiet"]);
+    assert!(line.starts_with("http://127.0.0.2:"), "{line:?}");
+    running.0.kill().unwrap();
+    running.0.wait().unwrap();
+    let mut err = String::new();
+    std::io::Read::read_to_string(running.0.stderr.as_mut().unwrap(), &mut err).unwrap();
+    assert!(!err.contains("warning"), "{err}");
+}

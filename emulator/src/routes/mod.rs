@@ -28,7 +28,6 @@ use crate::reqlog::Pending;
 use crate::state::{CallCounts, State};
 
 pub(crate) use auth::basic_credentials;
-pub(crate) use discovery::loopback_if_unspecified;
 
 /// Largest request body read (token form or secret-create JSON).
 const MAX_BODY_BYTES: usize = 1 << 20;
