@@ -71,7 +71,9 @@ pub struct Options {
     pub tls: bool,
     /// Allow an `addr` other than loopback (`0.0.0.0`, `::`, a LAN address). The admin API has
     /// no authentication and hands out every secret, so by default [`Emulator::start_with`]
-    /// refuses such an address. Default: `false`.
+    /// refuses such an address. With it, the admin API also answers requests that name the
+    /// emulator by IP address (still never by a host name other than `localhost`). Default:
+    /// `false`.
     pub allow_remote: bool,
 }
 
@@ -155,7 +157,12 @@ impl Emulator {
             None
         };
         let shared = Arc::new(Shared::new(state, tls.is_some()));
-        let app = routes::router(shared.clone());
+        let admin_hosts = if options.allow_remote {
+            routes::HostRule::LoopbackOrIpAddress
+        } else {
+            routes::HostRule::Loopback
+        };
+        let app = routes::router(shared.clone(), admin_hosts);
         let (ready_tx, ready_rx) = mpsc::channel::<io::Result<SocketAddr>>();
         let (stop_tx, stop_rx) = oneshot::channel::<()>();
         let server_config = tls.as_ref().map(|t| t.config.clone());

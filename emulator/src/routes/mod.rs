@@ -66,9 +66,12 @@ impl Shared {
     }
 }
 
-pub(crate) fn router(shared: Arc<Shared>) -> Router {
+pub(crate) use admin::HostRule;
+
+/// The account API, and the admin API under `/_emulator/` for the hosts `admin_hosts` allows.
+pub(crate) fn router(shared: Arc<Shared>, admin_hosts: HostRule) -> Router {
     Router::new()
-        .nest("/_emulator", admin::router())
+        .nest("/_emulator", admin::router(admin_hosts))
         .fallback(api)
         .with_state(shared)
 }

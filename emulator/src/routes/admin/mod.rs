@@ -1,4 +1,8 @@
-//! The admin API under `/_emulator/` (documented in README.md). Never counted, never faulted.
+//! The admin API under `/_emulator/` (documented in README.md). Never counted, never faulted;
+//! answers only the requests [`access`] lets through.
+
+mod access;
+mod reply;
 
 use std::sync::Arc;
 
@@ -9,20 +13,20 @@ use axum::extract::{Path, State as AxumState};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
-use serde::Serialize;
-use serde::de::DeserializeOwned;
 
 use super::Shared;
 use crate::faults::{FaultRule, RandomFaults};
 use crate::seed::{Latency, STATUS_ACTIVE, STATUS_INACTIVE, Settings};
 use crate::state::{AdminError, NewSecret, NewServicePrincipal, ServicePrincipalUpdate};
 use crate::timefmt;
+pub(crate) use access::HostRule;
+use reply::{body_or_default, body_required, error, reply};
 
 type St = AxumState<Arc<Shared>>;
 
 const SP: &str = "/accounts/{account_id}/service-principals/{sp_id}";
 
-pub(crate) fn router() -> Router<Arc<Shared>> {
+pub(crate) fn router(hosts: HostRule) -> Router<Arc<Shared>> {
     Router::new()
         .route(
             "/health",
@@ -70,6 +74,8 @@ pub(crate) fn router() -> Router<Arc<Shared>> {
             post(secret_activate),
         )
         .fallback(|| async { error(StatusCode::NOT_FOUND, "unknown admin endpoint") })
+        .layer(axum::middleware::from_fn_with_state(hosts, access::guard))
+        // Outermost, so refused requests are logged too.
         .layer(axum::middleware::from_fn(log_admin))
 }
 
@@ -85,37 +91,6 @@ async fn log_admin(req: axum::extract::Request, next: axum::middleware::Next) ->
         "admin"
     );
     resp
-}
-
-fn error(status: StatusCode, message: &str) -> Response {
-    (status, Json(serde_json::json!({ "error": message }))).into_response()
-}
-
-fn reply<T: Serialize>(result: Result<T, AdminError>) -> Response {
-    match result {
-        Ok(v) => Json(v).into_response(),
-        Err(e) => {
-            let status = match e {
-                AdminError::NotFound(_) => StatusCode::NOT_FOUND,
-                AdminError::Conflict(_) => StatusCode::CONFLICT,
-                AdminError::Invalid(_) => StatusCode::BAD_REQUEST,
-            };
-            error(status, &e.to_string())
-        }
-    }
-}
-
-/// A JSON body; an empty body is `T::default()` where `T` has one.
-fn body_or_default<T: DeserializeOwned + Default>(body: &Bytes) -> Result<T, Response> {
-    if body.iter().all(u8::is_ascii_whitespace) {
-        return Ok(T::default());
-    }
-    body_required(body)
-}
-
-fn body_required<T: DeserializeOwned>(body: &Bytes) -> Result<T, Response> {
-    serde_json::from_slice(body)
-        .map_err(|e| error(StatusCode::BAD_REQUEST, &format!("invalid JSON body: {e}")))
 }
 
 macro_rules! try_body {
