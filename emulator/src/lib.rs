@@ -18,13 +18,16 @@
 //! plain `#[test]`s and from any kind of `#[tokio::test]`; it stops on [`Emulator::shutdown`]
 //! or drop.
 
+mod basic_auth;
 mod errors;
 mod faults;
+mod form;
 mod ids;
 mod loopback;
 mod reqlog;
 mod routes;
 mod seed;
+mod shared;
 mod state;
 mod timefmt;
 mod tls;
@@ -53,7 +56,7 @@ pub use state::{
 /// Re-exported for [`Emulator::set_secret_expire_time`] and the seed types' timestamps.
 pub use time;
 
-use routes::Shared;
+use shared::Shared;
 use state::State;
 use time::OffsetDateTime;
 

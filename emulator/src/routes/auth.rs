@@ -1,11 +1,7 @@
-//! Bearer-token checks shared by the SCIM and secrets endpoints, and the Basic credentials of
-//! the token endpoint.
+//! Bearer-token checks shared by the SCIM and secrets endpoints.
 
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;
-use base64::Engine;
-
-use super::percent_decode;
 
 use crate::errors;
 use crate::seed::{ACCOUNT_ADMIN, ServicePrincipal};
@@ -68,22 +64,4 @@ pub(crate) fn authorize<'a>(
         ));
     }
     Ok(sp)
-}
-
-/// `Authorization: Basic base64(urlencode(id) ":" urlencode(secret))` (RFC 6749 §2.3.1). Both
-/// parts are percent-decoded, which is harmless for clients that do not encode them.
-pub(crate) fn basic_credentials(headers: &HeaderMap) -> Option<(String, String)> {
-    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
-    let (scheme, encoded) = value.trim().split_once(' ')?;
-    if !scheme.eq_ignore_ascii_case("basic") {
-        return None;
-    }
-    let encoded = encoded.trim();
-    let raw = base64::engine::general_purpose::STANDARD
-        .decode(encoded)
-        .or_else(|_| base64::engine::general_purpose::STANDARD_NO_PAD.decode(encoded))
-        .ok()?;
-    let text = String::from_utf8(raw).ok()?;
-    let (id, secret) = text.split_once(':')?;
-    Some((percent_decode(id, true), percent_decode(secret, true)))
 }

@@ -6,8 +6,8 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
 use super::auth::authorize;
-use super::query_param;
 use crate::errors;
+use crate::form::query_param;
 use crate::ids;
 use crate::seed::{MAX_LIFETIME_SECONDS, Secret};
 use crate::state::{NewSecret, State};

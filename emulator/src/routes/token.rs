@@ -5,9 +5,9 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
-use super::auth::basic_credentials;
-use super::parse_form;
+use crate::basic_auth::basic_credentials;
 use crate::errors;
+use crate::form::parse_form;
 use crate::ids;
 use crate::state::State;
 

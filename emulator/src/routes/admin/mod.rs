@@ -14,9 +14,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 
-use super::Shared;
 use crate::faults::{FaultRule, RandomFaults};
 use crate::seed::{Latency, STATUS_ACTIVE, STATUS_INACTIVE, Settings};
+use crate::shared::Shared;
 use crate::state::{AdminError, NewSecret, NewServicePrincipal, ServicePrincipalUpdate};
 use crate::timefmt;
 pub(crate) use access::HostRule;

@@ -15,7 +15,9 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 
-use super::{ScimFault, attribute_key, complex_values, content_type, scim_bool};
+use super::fault::ScimFault;
+use super::resource::content_type;
+use super::values::{attribute_key, complex_values, scim_bool};
 use crate::errors;
 use crate::routes::auth::authorize;
 use crate::seed::ServicePrincipal;

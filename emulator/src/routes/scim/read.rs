@@ -4,10 +4,10 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde::Serialize;
 
-use super::{ScimServicePrincipal, Selection, content_type};
+use super::resource::{ScimServicePrincipal, Selection, content_type};
 use crate::errors;
+use crate::form::query_param;
 use crate::routes::auth::authorize;
-use crate::routes::query_param;
 use crate::seed::ServicePrincipal;
 use crate::state::State;
 
