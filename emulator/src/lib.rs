@@ -335,7 +335,7 @@ impl Emulator {
 
     /// Invalidates every issued bearer token (the next API call gets 401).
     pub fn expire_tokens(&self) {
-        self.shared.lock().expire_tokens();
+        self.shared.lock().tokens.expire_all();
     }
 
     // ---- accounts and service principals -------------------------------------------------
@@ -343,6 +343,7 @@ impl Emulator {
     pub fn add_account(&self, account_id: &str) -> Result<(), AdminError> {
         self.shared
             .lock()
+            .directory
             .add_account(Some(account_id.to_owned()))
             .map(|_| ())
     }
@@ -354,7 +355,10 @@ impl Emulator {
         account_id: &str,
         new: NewServicePrincipal,
     ) -> Result<ServicePrincipal, AdminError> {
-        self.shared.lock().add_service_principal(account_id, new)
+        self.shared
+            .lock()
+            .directory
+            .add_service_principal(account_id, new)
     }
 
     pub fn service_principal(
@@ -364,6 +368,7 @@ impl Emulator {
     ) -> Result<ServicePrincipal, AdminError> {
         self.shared
             .lock()
+            .directory
             .service_principal(account_id, sp_id)
             .cloned()
     }
@@ -378,6 +383,7 @@ impl Emulator {
     ) -> Result<ServicePrincipal, AdminError> {
         self.shared
             .lock()
+            .directory
             .update_service_principal(account_id, sp_id, update)
     }
 
@@ -389,6 +395,7 @@ impl Emulator {
     ) -> Result<(), AdminError> {
         self.shared
             .lock()
+            .directory
             .delete_service_principal(account_id, sp_id)
             .map(|_| ())
     }
@@ -400,6 +407,7 @@ impl Emulator {
     ) -> Result<(), AdminError> {
         self.shared
             .lock()
+            .directory
             .set_service_principal_active(account_id, sp_id, false)
     }
 
@@ -410,17 +418,24 @@ impl Emulator {
     ) -> Result<(), AdminError> {
         self.shared
             .lock()
+            .directory
             .set_service_principal_active(account_id, sp_id, true)
     }
 
     /// Grants a role (`"account_admin"`); granting a held role is a no-op.
     pub fn add_role(&self, account_id: &str, sp_id: &str, role: &str) -> Result<(), AdminError> {
-        self.shared.lock().add_role(account_id, sp_id, role)
+        self.shared
+            .lock()
+            .directory
+            .add_role(account_id, sp_id, role)
     }
 
     /// Revokes a role; revoking a role not held is a no-op.
     pub fn remove_role(&self, account_id: &str, sp_id: &str, role: &str) -> Result<(), AdminError> {
-        self.shared.lock().remove_role(account_id, sp_id, role)
+        self.shared
+            .lock()
+            .directory
+            .remove_role(account_id, sp_id, role)
     }
 
     // ---- secrets -------------------------------------------------------------------------------
@@ -432,7 +447,10 @@ impl Emulator {
         sp_id: &str,
         new: NewSecret,
     ) -> Result<Secret, AdminError> {
-        self.shared.lock().add_secret(account_id, sp_id, new)
+        self.shared
+            .lock()
+            .directory
+            .add_secret(account_id, sp_id, new)
     }
 
     pub fn delete_secret(
@@ -443,6 +461,7 @@ impl Emulator {
     ) -> Result<(), AdminError> {
         self.shared
             .lock()
+            .directory
             .delete_secret(account_id, sp_id, secret_id)
             .map(|_| ())
     }
@@ -466,9 +485,12 @@ impl Emulator {
         secret_id: &str,
         expire_time: Option<OffsetDateTime>,
     ) -> Result<Secret, AdminError> {
-        self.shared
-            .lock()
-            .set_secret_expire_time(account_id, sp_id, secret_id, expire_time)
+        self.shared.lock().directory.set_secret_expire_time(
+            account_id,
+            sp_id,
+            secret_id,
+            expire_time,
+        )
     }
 
     /// Sets the status to `INACTIVE` (\[U\]: the API documents only `ACTIVE`).
@@ -478,9 +500,12 @@ impl Emulator {
         sp_id: &str,
         secret_id: &str,
     ) -> Result<Secret, AdminError> {
-        self.shared
-            .lock()
-            .set_secret_status(account_id, sp_id, secret_id, STATUS_INACTIVE)
+        self.shared.lock().directory.set_secret_status(
+            account_id,
+            sp_id,
+            secret_id,
+            STATUS_INACTIVE,
+        )
     }
 
     pub fn activate_secret(
@@ -491,6 +516,7 @@ impl Emulator {
     ) -> Result<Secret, AdminError> {
         self.shared
             .lock()
+            .directory
             .set_secret_status(account_id, sp_id, secret_id, STATUS_ACTIVE)
     }
 }

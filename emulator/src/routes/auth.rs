@@ -37,7 +37,7 @@ pub(crate) fn authorize<'a>(
             "Credential was not sent or was of an unsupported type for this API.",
         ));
     };
-    let Some(grant) = st.grant(token) else {
+    let Some(grant) = st.tokens.grant(token) else {
         return Err(unauthenticated("Invalid access token."));
     };
     if grant.account_key != account_key(account_id) {
@@ -45,7 +45,7 @@ pub(crate) fn authorize<'a>(
             "Invalid access token: the token was not issued for this account.",
         ));
     }
-    let sp = match st.service_principal(account_id, &grant.sp_id) {
+    let sp = match st.directory.service_principal(account_id, &grant.sp_id) {
         Ok(sp)
             if sp.active
                 && sp

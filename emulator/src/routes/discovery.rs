@@ -78,7 +78,7 @@ pub(crate) fn host_metadata(base: &str) -> Response {
 /// The discovery document of one account; 404 for an account the emulator does not hold.
 /// \[U\] The real answer for an unknown account is not known.
 pub(crate) fn authorization_server(st: &State, base: &str, account_id: &str) -> Response {
-    let Some(account) = st.account(account_id) else {
+    let Some(account) = st.directory.account(account_id) else {
         return errors::api_error(
             StatusCode::NOT_FOUND,
             "RESOURCE_DOES_NOT_EXIST",

@@ -32,7 +32,7 @@ pub(crate) fn handle(
     headers: &HeaderMap,
     body: &[u8],
 ) -> Response {
-    if st.account(account_id).is_none() {
+    if st.directory.account(account_id).is_none() {
         return errors::oauth_error(
             StatusCode::BAD_REQUEST,
             "invalid_request",
@@ -90,7 +90,7 @@ pub(crate) fn handle(
         return invalid_client(st);
     };
     let now = crate::timefmt::now();
-    let principal = st.account(account_id).and_then(|a| {
+    let principal = st.directory.account(account_id).and_then(|a| {
         a.service_principals
             .values()
             .find(|sp| sp.application_id.eq_ignore_ascii_case(&client_id))

@@ -198,7 +198,7 @@ async fn random_delete(AxumState(sh): St) -> Response {
 }
 
 async fn tokens_expire(AxumState(sh): St) -> Response {
-    sh.lock().expire_tokens();
+    sh.lock().tokens.expire_all();
     Json(serde_json::json!({})).into_response()
 }
 
@@ -212,6 +212,7 @@ async fn account_add(AxumState(sh): St, body: Bytes) -> Response {
     let new: NewAccount = try_body!(body_or_default(&body));
     reply(
         sh.lock()
+            .directory
             .add_account(new.account_id)
             .map(|id| serde_json::json!({ "account_id": id, "service_principals": [] })),
     )
@@ -219,11 +220,11 @@ async fn account_add(AxumState(sh): St, body: Bytes) -> Response {
 
 async fn sp_add(AxumState(sh): St, Path(acc): Path<String>, body: Bytes) -> Response {
     let new: NewServicePrincipal = try_body!(body_or_default(&body));
-    reply(sh.lock().add_service_principal(&acc, new))
+    reply(sh.lock().directory.add_service_principal(&acc, new))
 }
 
 async fn sp_get(AxumState(sh): St, Path((acc, sp)): Path<(String, String)>) -> Response {
-    reply(sh.lock().service_principal(&acc, &sp).cloned())
+    reply(sh.lock().directory.service_principal(&acc, &sp).cloned())
 }
 
 async fn sp_patch(
@@ -232,18 +233,23 @@ async fn sp_patch(
     body: Bytes,
 ) -> Response {
     let update: ServicePrincipalUpdate = try_body!(body_required(&body));
-    reply(sh.lock().update_service_principal(&acc, &sp, update))
+    reply(
+        sh.lock()
+            .directory
+            .update_service_principal(&acc, &sp, update),
+    )
 }
 
 async fn sp_delete(AxumState(sh): St, Path((acc, sp)): Path<(String, String)>) -> Response {
-    reply(sh.lock().delete_service_principal(&acc, &sp))
+    reply(sh.lock().directory.delete_service_principal(&acc, &sp))
 }
 
 fn set_active(sh: &Shared, acc: &str, sp: &str, active: bool) -> Response {
     let mut st = sh.lock();
     let r = st
+        .directory
         .set_service_principal_active(acc, sp, active)
-        .and_then(|()| st.service_principal(acc, sp).cloned());
+        .and_then(|()| st.directory.service_principal(acc, sp).cloned());
     reply(r)
 }
 
@@ -261,8 +267,9 @@ async fn role_add(
 ) -> Response {
     let mut st = sh.lock();
     let r = st
+        .directory
         .add_role(&acc, &sp, &role)
-        .and_then(|()| st.service_principal(&acc, &sp).cloned());
+        .and_then(|()| st.directory.service_principal(&acc, &sp).cloned());
     reply(r)
 }
 
@@ -272,8 +279,9 @@ async fn role_remove(
 ) -> Response {
     let mut st = sh.lock();
     let r = st
+        .directory
         .remove_role(&acc, &sp, &role)
-        .and_then(|()| st.service_principal(&acc, &sp).cloned());
+        .and_then(|()| st.directory.service_principal(&acc, &sp).cloned());
     reply(r)
 }
 
@@ -283,14 +291,14 @@ async fn secret_add(
     body: Bytes,
 ) -> Response {
     let new: NewSecret = try_body!(body_or_default(&body));
-    reply(sh.lock().add_secret(&acc, &sp, new))
+    reply(sh.lock().directory.add_secret(&acc, &sp, new))
 }
 
 async fn secret_delete(
     AxumState(sh): St,
     Path((acc, sp, sid)): Path<(String, String, String)>,
 ) -> Response {
-    reply(sh.lock().delete_secret(&acc, &sp, &sid))
+    reply(sh.lock().directory.delete_secret(&acc, &sp, &sid))
 }
 
 #[derive(Default, serde::Deserialize)]
@@ -310,7 +318,11 @@ async fn secret_expire(
     let at = e
         .expire_time
         .unwrap_or_else(|| timefmt::after_seconds(timefmt::now(), -1));
-    reply(sh.lock().set_secret_expire_time(&acc, &sp, &sid, Some(at)))
+    reply(
+        sh.lock()
+            .directory
+            .set_secret_expire_time(&acc, &sp, &sid, Some(at)),
+    )
 }
 
 async fn secret_deactivate(
@@ -319,6 +331,7 @@ async fn secret_deactivate(
 ) -> Response {
     reply(
         sh.lock()
+            .directory
             .set_secret_status(&acc, &sp, &sid, STATUS_INACTIVE),
     )
 }
@@ -327,7 +340,11 @@ async fn secret_activate(
     AxumState(sh): St,
     Path((acc, sp, sid)): Path<(String, String, String)>,
 ) -> Response {
-    reply(sh.lock().set_secret_status(&acc, &sp, &sid, STATUS_ACTIVE))
+    reply(
+        sh.lock()
+            .directory
+            .set_secret_status(&acc, &sp, &sid, STATUS_ACTIVE),
+    )
 }
 
 /// `{"status":"…"}` and/or `{"expire_time":"…"|null}` (`null`: never expires).
@@ -357,7 +374,7 @@ async fn secret_patch(
                 );
             }
         };
-        if let Err(e) = st.set_secret_expire_time(&acc, &sp, &sid, at) {
+        if let Err(e) = st.directory.set_secret_expire_time(&acc, &sp, &sid, at) {
             return reply::<()>(Err(e));
         }
     }
@@ -365,11 +382,11 @@ async fn secret_patch(
         let Some(status) = v.as_str() else {
             return error(StatusCode::BAD_REQUEST, "status must be a string");
         };
-        if let Err(e) = st.set_secret_status(&acc, &sp, &sid, status) {
+        if let Err(e) = st.directory.set_secret_status(&acc, &sp, &sid, status) {
             return reply::<()>(Err(e));
         }
     }
-    let secret = st.service_principal(&acc, &sp).and_then(|p| {
+    let secret = st.directory.service_principal(&acc, &sp).and_then(|p| {
         p.secrets
             .iter()
             .find(|s| s.id == sid)

@@ -61,7 +61,7 @@ pub(crate) fn patch(
         return resp;
     }
     let ct = content_type(headers);
-    let Ok(current) = st.service_principal(account_id, sp_id).cloned() else {
+    let Ok(current) = st.directory.service_principal(account_id, sp_id).cloned() else {
         return ScimFault::not_found(sp_id).respond(ct);
     };
     let patched = parse_request(body).and_then(|ops| apply(current, &ops));
@@ -69,7 +69,7 @@ pub(crate) fn patch(
         Ok(sp) => sp,
         Err(fault) => return fault.respond(ct),
     };
-    match st.store_service_principal(account_id, updated) {
+    match st.directory.store_service_principal(account_id, updated) {
         Ok(()) => StatusCode::NO_CONTENT.into_response(),
         Err(e) => errors::api_error(
             StatusCode::INTERNAL_SERVER_ERROR,

@@ -25,7 +25,7 @@ pub(crate) fn get(
         return resp;
     }
     let ct = content_type(headers);
-    let Ok(sp) = st.service_principal(account_id, sp_id) else {
+    let Ok(sp) = st.directory.service_principal(account_id, sp_id) else {
         return errors::scim_error(
             StatusCode::NOT_FOUND,
             &format!("Service principal with id {sp_id} is not found"),
@@ -34,6 +34,7 @@ pub(crate) fn get(
         );
     };
     let account = st
+        .directory
         .account(account_id)
         .map_or(account_id, |a| a.account_id.as_str());
     let sel = Selection::from_query(query, !st.settings.scim_get_omits_roles);
@@ -138,7 +139,7 @@ pub(crate) fn list(
         Ok(n) => n.min(10_000),
         Err(resp) => return resp,
     };
-    let Some(account) = st.account(account_id) else {
+    let Some(account) = st.directory.account(account_id) else {
         return errors::scim_error(StatusCode::NOT_FOUND, "Account not found", None, ct);
     };
     let matching: Vec<&ServicePrincipal> = account
