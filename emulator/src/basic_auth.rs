@@ -4,7 +4,7 @@
 use axum::http::{HeaderMap, header};
 use base64::Engine;
 
-use crate::form::percent_decode;
+use crate::form::decode_form_value;
 
 /// `Authorization: Basic base64(urlencode(id) ":" urlencode(secret))` (RFC 6749 §2.3.1). Both
 /// parts are percent-decoded, which is harmless for clients that do not encode them.
@@ -21,5 +21,5 @@ pub(crate) fn basic_credentials(headers: &HeaderMap) -> Option<(String, String)>
         .ok()?;
     let text = String::from_utf8(raw).ok()?;
     let (id, secret) = text.split_once(':')?;
-    Some((percent_decode(id, true), percent_decode(secret, true)))
+    Some((decode_form_value(id), decode_form_value(secret)))
 }

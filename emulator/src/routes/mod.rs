@@ -23,7 +23,7 @@ use axum::response::Response;
 
 use crate::errors;
 use crate::faults::{self, Fault};
-use crate::form::percent_decode;
+use crate::form::decode_path_segment;
 use crate::reqlog::Pending;
 use crate::shared::Shared;
 use crate::state::CallCounts;
@@ -98,7 +98,7 @@ impl Endpoint {
         let Some(rest) = path.strip_prefix('/') else {
             return Endpoint::Other;
         };
-        let segs: Vec<String> = rest.split('/').map(|s| percent_decode(s, false)).collect();
+        let segs: Vec<String> = rest.split('/').map(decode_path_segment).collect();
         let segs: Vec<&str> = segs.iter().map(String::as_str).collect();
         let m = method.clone();
         match (m, segs.as_slice()) {
