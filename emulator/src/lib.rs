@@ -1,6 +1,6 @@
 //! A local stand-in for the Databricks account API: the OAuth M2M token endpoint, account SCIM
 //! service principals and service-principal OAuth secrets, with the real paths, JSON shapes,
-//! status codes and error envelopes (`shared/reference/databricks-account-api.md`).
+//! status codes and error envelopes (described in the crate's `API.md`).
 //!
 //! Tests start it in-process on a free port and drive it through its admin methods:
 //!

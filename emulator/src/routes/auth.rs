@@ -7,7 +7,7 @@ use crate::errors;
 use crate::seed::{ACCOUNT_ADMIN, ServicePrincipal};
 use crate::state::{State, account_key};
 
-/// The message the reference reports for non-admin callers of account APIs.
+/// The message the real service gives non-admin callers of account APIs.
 pub(crate) const NOT_ADMIN: &str = "API is disabled for users without account admin status";
 
 fn unauthenticated(message: &str) -> Response {

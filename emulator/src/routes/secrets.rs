@@ -1,4 +1,4 @@
-//! Service-principal OAuth secrets (reference §3, T12–T16, T21–T24).
+//! Service-principal OAuth secrets (contract vectors T12–T16, T21–T24).
 
 use axum::Json;
 use axum::http::{HeaderMap, StatusCode};
@@ -47,7 +47,7 @@ impl SecretInfo {
 
 #[derive(Serialize)]
 struct ListResponse {
-    /// Left out when empty (`omitempty`, reference §3.2).
+    /// Left out when empty, as the service's `omitempty` does.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     secrets: Vec<SecretInfo>,
     #[serde(skip_serializing_if = "Option::is_none")]

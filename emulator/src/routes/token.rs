@@ -1,4 +1,4 @@
-//! `POST /oidc/accounts/{account_id}/v1/token` (reference §1.2, T1–T4).
+//! `POST /oidc/accounts/{account_id}/v1/token` (contract vectors T1–T4).
 
 use axum::Json;
 use axum::http::{HeaderMap, StatusCode, header};

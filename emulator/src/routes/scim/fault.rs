@@ -23,7 +23,7 @@ impl ScimFault {
     }
 
     /// The body is not JSON of the expected shape; the detail is the one the real API uses
-    /// (reference §2.3).
+    /// (API.md, "SCIM service principals").
     pub fn unparsable() -> Self {
         Self::bad_request(
             "invalidSyntax",

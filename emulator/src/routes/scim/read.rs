@@ -1,4 +1,4 @@
-//! SCIM reads (reference §2, T5–T11): GET by id and a filtered, paged list.
+//! SCIM reads (contract vectors T5–T11): GET by id and a filtered, paged list.
 
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;

@@ -12,7 +12,7 @@ use crate::seed::ServicePrincipal;
 pub(super) const SP_SCHEMA: &str = "urn:ietf:params:scim:schemas:core:2.0:ServicePrincipal";
 
 /// Reply `application/scim+json` only to clients that ask for it; the Go SDK asks for
-/// `application/json` (reference §2.1). Either request content type is accepted.
+/// `application/json`. Either request content type is accepted.
 pub(super) fn content_type(headers: &HeaderMap) -> &'static str {
     let wants_scim = headers
         .get(header::ACCEPT)
@@ -30,7 +30,7 @@ struct RoleValue<'a> {
     value: &'a str,
 }
 
-/// Field order follows the reference's §2.3 example.
+/// Field order follows API.md's example of the resource.
 #[derive(Serialize)]
 pub(super) struct ScimServicePrincipal<'a> {
     schemas: [&'static str; 1],

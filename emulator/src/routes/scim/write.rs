@@ -53,7 +53,7 @@ fn resource_from_object(object: &Map<String, Value>) -> Result<Submitted, ScimFa
                 );
             }
             "roles" => out.roles = Some(dedup(complex_values("roles", value)?)),
-            // Reference §2.3: what the account API answers for entitlements.
+            // What the real account API answers for entitlements.
             "entitlements" if has_items(value) => {
                 return Err(ScimFault::invalid_value(
                     "entitlements can only be managed at the workspace level",
