@@ -4,7 +4,7 @@
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use databricks_account_emulator::canonical::*;
 
@@ -33,15 +33,29 @@ fn spawn(args: &[&str]) -> (Running, String) {
     (Running(child), line)
 }
 
+/// Waits for `child` to exit. A watchdog kills it if that takes longer than `limit`, and the
+/// answer is then `None`.
 fn wait_exit(child: &mut Child, limit: Duration) -> Option<std::process::ExitStatus> {
-    let start = Instant::now();
-    while start.elapsed() < limit {
-        if let Some(status) = child.try_wait().unwrap() {
-            return Some(status);
+    let (exited, watch) = std::sync::mpsc::channel::<()>();
+    let pid = child.id().to_string();
+    let watchdog = std::thread::spawn(move || {
+        let timed_out = matches!(
+            watch.recv_timeout(limit),
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout)
+        );
+        if timed_out {
+            let kill = if cfg!(windows) {
+                Command::new("taskkill").args(["/F", "/PID", &pid]).status()
+            } else {
+                Command::new("kill").args(["-KILL", &pid]).status()
+            };
+            kill.unwrap();
         }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    None
+        timed_out
+    });
+    let status = child.wait().unwrap();
+    let _ = exited.send(());
+    (!watchdog.join().unwrap()).then_some(status)
 }
 
 #[tokio::test]
