@@ -1,4 +1,4 @@
-//! The three error envelopes of the account API (reference §1.2, §2.3, §4).
+//! The three error envelopes of the account API (API.md, "Error envelopes").
 
 use axum::Json;
 use axum::http::{StatusCode, header};

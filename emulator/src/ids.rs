@@ -1,4 +1,4 @@
-//! Generated identifiers in the formats of the real API (reference §9 "Emulator notes").
+//! Generated identifiers in the formats of the real API (API.md, "Identifiers").
 
 use rand::RngExt;
 use rand::rngs::StdRng;

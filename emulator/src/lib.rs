@@ -1,6 +1,6 @@
 //! A local stand-in for the Databricks account API: the OAuth M2M token endpoint, account SCIM
 //! service principals and service-principal OAuth secrets, with the real paths, JSON shapes,
-//! status codes and error envelopes (`shared/reference/databricks-account-api.md`).
+//! status codes and error envelopes (described in the crate's `API.md`).
 //!
 //! Tests start it in-process on a free port and drive it through its admin methods:
 //!
@@ -18,12 +18,16 @@
 //! plain `#[test]`s and from any kind of `#[tokio::test]`; it stops on [`Emulator::shutdown`]
 //! or drop.
 
+mod basic_auth;
 mod errors;
 mod faults;
+mod form;
 mod ids;
+mod loopback;
 mod reqlog;
 mod routes;
 mod seed;
+mod shared;
 mod state;
 mod timefmt;
 mod tls;
@@ -52,7 +56,7 @@ pub use state::{
 /// Re-exported for [`Emulator::set_secret_expire_time`] and the seed types' timestamps.
 pub use time;
 
-use routes::Shared;
+use shared::Shared;
 use state::State;
 use time::OffsetDateTime;
 
@@ -68,6 +72,12 @@ pub struct Options {
     /// Serve HTTPS with a certificate for `localhost`, `127.0.0.1` and `::1`, signed by a CA
     /// generated at start ([`Emulator::ca_certificate_pem`]). Default: plain HTTP.
     pub tls: bool,
+    /// Allow an `addr` other than loopback (`0.0.0.0`, `::`, a LAN address). The admin API has
+    /// no authentication and hands out every secret, so by default [`Emulator::start_with`]
+    /// refuses such an address. With it, the admin API also answers requests that name the
+    /// emulator by IP address (still never by a host name other than `localhost`). Default:
+    /// `false`.
+    pub allow_remote: bool,
 }
 
 impl Default for Options {
@@ -75,6 +85,7 @@ impl Default for Options {
         Options {
             addr: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
             tls: false,
+            allow_remote: false,
         }
     }
 }
@@ -126,7 +137,21 @@ impl Emulator {
     /// let ca = emu.ca_certificate_pem().unwrap_or_default(); // trust this, e.g. via SSL_CERT_FILE
     /// # Ok::<(), std::io::Error>(())
     /// ```
+    ///
+    /// An `addr` that is not loopback is refused (`InvalidInput`) unless
+    /// [`Options::allow_remote`] is set.
     pub fn start_with(seed: Seed, options: Options) -> io::Result<Emulator> {
+        if !options.allow_remote && !loopback::is_loopback(options.addr.ip()) {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!(
+                    "refusing to listen on {}, which other machines can reach: the admin API \
+                     under /_emulator/ is unauthenticated and reveals every secret; set \
+                     Options::allow_remote to listen there anyway",
+                    options.addr.ip()
+                ),
+            ));
+        }
         let state = State::from_seed(seed)
             .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, format!("seed: {e}")))?;
         let tls = if options.tls {
@@ -135,7 +160,12 @@ impl Emulator {
             None
         };
         let shared = Arc::new(Shared::new(state, tls.is_some()));
-        let app = routes::router(shared.clone());
+        let admin_hosts = if options.allow_remote {
+            routes::HostRule::LoopbackOrIpAddress
+        } else {
+            routes::HostRule::Loopback
+        };
+        let app = routes::router(shared.clone(), admin_hosts);
         let (ready_tx, ready_rx) = mpsc::channel::<io::Result<SocketAddr>>();
         let (stop_tx, stop_rx) = oneshot::channel::<()>();
         let server_config = tls.as_ref().map(|t| t.config.clone());
@@ -203,7 +233,10 @@ impl Emulator {
         } else {
             "http"
         };
-        format!("{scheme}://{}", routes::loopback_if_unspecified(self.addr))
+        format!(
+            "{scheme}://{}",
+            loopback::loopback_if_unspecified(self.addr)
+        )
     }
 
     /// With TLS: the PEM of the CA certificate that signed the server certificate (generated
@@ -302,7 +335,7 @@ impl Emulator {
 
     /// Invalidates every issued bearer token (the next API call gets 401).
     pub fn expire_tokens(&self) {
-        self.shared.lock().expire_tokens();
+        self.shared.lock().tokens.expire_all();
     }
 
     // ---- accounts and service principals -------------------------------------------------
@@ -310,6 +343,7 @@ impl Emulator {
     pub fn add_account(&self, account_id: &str) -> Result<(), AdminError> {
         self.shared
             .lock()
+            .directory
             .add_account(Some(account_id.to_owned()))
             .map(|_| ())
     }
@@ -321,7 +355,10 @@ impl Emulator {
         account_id: &str,
         new: NewServicePrincipal,
     ) -> Result<ServicePrincipal, AdminError> {
-        self.shared.lock().add_service_principal(account_id, new)
+        self.shared
+            .lock()
+            .directory
+            .add_service_principal(account_id, new)
     }
 
     pub fn service_principal(
@@ -331,6 +368,7 @@ impl Emulator {
     ) -> Result<ServicePrincipal, AdminError> {
         self.shared
             .lock()
+            .directory
             .service_principal(account_id, sp_id)
             .cloned()
     }
@@ -345,6 +383,7 @@ impl Emulator {
     ) -> Result<ServicePrincipal, AdminError> {
         self.shared
             .lock()
+            .directory
             .update_service_principal(account_id, sp_id, update)
     }
 
@@ -356,6 +395,7 @@ impl Emulator {
     ) -> Result<(), AdminError> {
         self.shared
             .lock()
+            .directory
             .delete_service_principal(account_id, sp_id)
             .map(|_| ())
     }
@@ -367,6 +407,7 @@ impl Emulator {
     ) -> Result<(), AdminError> {
         self.shared
             .lock()
+            .directory
             .set_service_principal_active(account_id, sp_id, false)
     }
 
@@ -377,17 +418,24 @@ impl Emulator {
     ) -> Result<(), AdminError> {
         self.shared
             .lock()
+            .directory
             .set_service_principal_active(account_id, sp_id, true)
     }
 
     /// Grants a role (`"account_admin"`); granting a held role is a no-op.
     pub fn add_role(&self, account_id: &str, sp_id: &str, role: &str) -> Result<(), AdminError> {
-        self.shared.lock().add_role(account_id, sp_id, role)
+        self.shared
+            .lock()
+            .directory
+            .add_role(account_id, sp_id, role)
     }
 
     /// Revokes a role; revoking a role not held is a no-op.
     pub fn remove_role(&self, account_id: &str, sp_id: &str, role: &str) -> Result<(), AdminError> {
-        self.shared.lock().remove_role(account_id, sp_id, role)
+        self.shared
+            .lock()
+            .directory
+            .remove_role(account_id, sp_id, role)
     }
 
     // ---- secrets -------------------------------------------------------------------------------
@@ -399,7 +447,10 @@ impl Emulator {
         sp_id: &str,
         new: NewSecret,
     ) -> Result<Secret, AdminError> {
-        self.shared.lock().add_secret(account_id, sp_id, new)
+        self.shared
+            .lock()
+            .directory
+            .add_secret(account_id, sp_id, new)
     }
 
     pub fn delete_secret(
@@ -410,6 +461,7 @@ impl Emulator {
     ) -> Result<(), AdminError> {
         self.shared
             .lock()
+            .directory
             .delete_secret(account_id, sp_id, secret_id)
             .map(|_| ())
     }
@@ -433,9 +485,12 @@ impl Emulator {
         secret_id: &str,
         expire_time: Option<OffsetDateTime>,
     ) -> Result<Secret, AdminError> {
-        self.shared
-            .lock()
-            .set_secret_expire_time(account_id, sp_id, secret_id, expire_time)
+        self.shared.lock().directory.set_secret_expire_time(
+            account_id,
+            sp_id,
+            secret_id,
+            expire_time,
+        )
     }
 
     /// Sets the status to `INACTIVE` (\[U\]: the API documents only `ACTIVE`).
@@ -445,9 +500,12 @@ impl Emulator {
         sp_id: &str,
         secret_id: &str,
     ) -> Result<Secret, AdminError> {
-        self.shared
-            .lock()
-            .set_secret_status(account_id, sp_id, secret_id, STATUS_INACTIVE)
+        self.shared.lock().directory.set_secret_status(
+            account_id,
+            sp_id,
+            secret_id,
+            STATUS_INACTIVE,
+        )
     }
 
     pub fn activate_secret(
@@ -458,6 +516,7 @@ impl Emulator {
     ) -> Result<Secret, AdminError> {
         self.shared
             .lock()
+            .directory
             .set_secret_status(account_id, sp_id, secret_id, STATUS_ACTIVE)
     }
 }

@@ -10,7 +10,8 @@ use std::collections::VecDeque;
 use axum::http::{HeaderMap, header};
 use serde::{Deserialize, Serialize};
 
-use crate::routes::basic_credentials;
+use crate::basic_auth::basic_credentials;
+use crate::form::decode_form_value;
 
 /// What one API request looked like. Admin requests (`/_emulator/…`) are not recorded.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -146,7 +147,7 @@ fn redact_query(query: &str) -> String {
         .split('&')
         .map(|pair| {
             let (name, _) = pair.split_once('=').unwrap_or((pair, ""));
-            if is_sensitive(&crate::routes::percent_decode(name, true)) {
+            if is_sensitive(&decode_form_value(name)) {
                 format!("{name}={REDACTED}")
             } else {
                 pair.to_owned()

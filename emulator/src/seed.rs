@@ -13,7 +13,7 @@ use time::OffsetDateTime;
 use crate::faults::RandomFaults;
 use crate::timefmt;
 
-/// The canonical identifiers of the reference's contract-test vectors (§9) and of the
+/// The canonical identifiers of the contract vectors (API.md, "Contract vectors") and of the
 /// quickstart seed, plus a second, non-admin principal.
 pub mod canonical {
     /// `ACC`
@@ -60,7 +60,7 @@ pub struct Seed {
     pub accounts: Vec<Account>,
 }
 
-/// Behaviour switches, most of them for the reference's unverified (\[U\]) points.
+/// Behaviour switches, most of them for points where the real answer is unknown (\[U\]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Settings {

@@ -1,9 +1,14 @@
 //! Timestamps as the account API writes them (`2025-01-01T00:00:00.000Z`) and `Retry-After`
 //! HTTP-dates.
 
+use std::time::SystemTime;
+
 use time::format_description::well_known::Rfc3339;
-use time::macros::format_description;
+use time::macros::{datetime, format_description};
 use time::{Duration, OffsetDateTime, UtcOffset};
+
+/// The last second an HTTP-date can name (its year has four digits).
+const LAST_HTTP_DATE: OffsetDateTime = datetime!(9999-12-31 23:59:59 UTC);
 
 /// The current time, cut to milliseconds so that a value written and read back compares equal.
 pub fn now() -> OffsetDateTime {
@@ -38,14 +43,11 @@ pub fn parse(s: &str) -> Result<OffsetDateTime, time::error::Parse> {
     OffsetDateTime::parse(s, &Rfc3339).map(truncate_ms)
 }
 
-/// IMF-fixdate (RFC 9110 §5.6.7), the HTTP-date form of `Retry-After`.
+/// IMF-fixdate (RFC 9110 §5.6.7), the HTTP-date form of `Retry-After`, written by `httpdate`.
+/// A time it cannot write (before 1970 or after 9999) is moved to the nearest one it can.
 pub fn http_date(t: OffsetDateTime) -> String {
-    let fmt = format_description!(
-        "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
-    );
-    to_utc(t)
-        .format(&fmt)
-        .unwrap_or_else(|_| String::from("Thu, 01 Jan 1970 00:00:00 GMT"))
+    let t = t.clamp(OffsetDateTime::UNIX_EPOCH, LAST_HTTP_DATE);
+    httpdate::fmt_http_date(SystemTime::from(t))
 }
 
 /// `now + seconds`, saturating instead of overflowing on absurd inputs.
@@ -135,6 +137,14 @@ mod tests {
     fn times_past_9999_in_utc_are_kept_not_a_panic() {
         let late = parse("9999-12-31T23:59:59-23:59").unwrap();
         assert_eq!(format(late), "9999-12-31T23:59:59-23:59");
-        assert!(http_date(late).contains("9999"));
+        assert_eq!(http_date(late), "Fri, 31 Dec 9999 23:59:59 GMT");
+    }
+
+    #[test]
+    fn http_dates_before_1970_are_the_epoch_not_a_panic() {
+        assert_eq!(
+            http_date(datetime!(1960-01-01 00:00:00 UTC)),
+            "Thu, 01 Jan 1970 00:00:00 GMT"
+        );
     }
 }

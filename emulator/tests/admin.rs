@@ -7,7 +7,7 @@ use std::net::SocketAddr;
 
 use common::{Ctx, is_uuid, json, start, start_with};
 use databricks_account_emulator::{
-    Emulator, NewSecret, NewServicePrincipal, Seed, Settings, canonical::*,
+    Emulator, NewSecret, NewServicePrincipal, Options, Seed, Settings, canonical::*,
 };
 use serde_json::{Value, json};
 
@@ -541,6 +541,29 @@ fn start_on_a_given_address_and_shutdown() {
 }
 
 #[test]
+fn start_refuses_an_address_other_machines_can_reach_unless_remote_is_allowed() {
+    for addr in ["0.0.0.0:0", "[::]:0", "192.0.2.10:0"] {
+        let options = Options {
+            addr: addr.parse().unwrap(),
+            ..Options::default()
+        };
+        let err = Emulator::start_with(Seed::default(), options).unwrap_err();
+        assert_eq!(err.kind(), std::io::ErrorKind::InvalidInput, "{addr}");
+        assert!(err.to_string().contains("allow_remote"), "{addr}: {err}");
+    }
+    let emu = Emulator::start_with(
+        Seed::default(),
+        Options {
+            addr: "0.0.0.0:0".parse().unwrap(),
+            allow_remote: true,
+            ..Options::default()
+        },
+    )
+    .unwrap();
+    assert!(emu.url().starts_with("http://127.0.0.1:"), "{}", emu.url());
+}
+
+#[test]
 fn invalid_seed_is_invalid_data() {
     let mut seed = Seed::canonical();
     let dup = seed.accounts[0].service_principals[0].clone();
@@ -616,4 +639,252 @@ fn works_from_a_plain_test_and_drop_stops_it() {
         assert_eq!(status, 200);
     }
     assert!(std::net::TcpStream::connect(addr).is_err());
+}
+
+// ---- who may use the admin API --------------------------------------------------------------
+
+/// A raw admin call: `headers` as given (a `Host` among them replaces reqwest's), `body` sent
+/// as is. Returns the status.
+async fn raw_admin(
+    ctx: &Ctx,
+    method: Method,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: Option<&str>,
+) -> u16 {
+    let mut req = ctx.http.request(method, ctx.admin(path));
+    for (name, value) in headers {
+        req = req.header(*name, *value);
+    }
+    if let Some(b) = body {
+        req = req.body(b.to_owned());
+    }
+    req.send().await.unwrap().status().as_u16()
+}
+
+const FAULT_RULE: &str = r#"{"path_prefix":"/api/","count":1,"fault":{"kind":"unavailable"}}"#;
+
+#[tokio::test]
+async fn admin_api_refuses_requests_whose_host_is_not_loopback_so_dns_rebinding_fails() {
+    let ctx = start();
+    let port = ctx.emu.local_addr().port();
+    let json_type = ("content-type", "application/json");
+    for host in [
+        "attacker.example".to_owned(),
+        format!("attacker.example:{port}"),
+        format!("localhost.attacker.example:{port}"),
+        format!("127.0.0.1.nip.io:{port}"),
+        format!("192.0.2.10:{port}"),
+        "[fe80::1]".to_owned(),
+        "user@localhost".to_owned(),
+        String::new(),
+    ] {
+        let h = ("host", host.as_str());
+        assert_eq!(
+            raw_admin(&ctx, Method::GET, "/state", &[h], None).await,
+            403,
+            "GET with Host {host:?}"
+        );
+        let resp = ctx
+            .http
+            .post(ctx.admin("/faults"))
+            .header("host", &host)
+            .header("content-type", "application/json")
+            .body(FAULT_RULE)
+            .send()
+            .await
+            .unwrap();
+        let status = resp.status().as_u16();
+        let body: Value = resp.json().await.unwrap();
+        assert_eq!(status, 403, "POST with Host {host:?}");
+        assert!(body["error"].as_str().unwrap().contains("Host"), "{body}");
+        assert_eq!(ctx.emu.faults(), vec![], "Host {host:?} changed nothing");
+    }
+    for host in [
+        "localhost".to_owned(),
+        format!("LOCALHOST:{port}"),
+        "127.0.0.1".to_owned(),
+        format!("127.0.0.1:{port}"),
+        "127.1.2.3:9".to_owned(),
+        "[::1]".to_owned(),
+        format!("[::1]:{port}"),
+    ] {
+        let h = ("host", host.as_str());
+        assert_eq!(
+            raw_admin(&ctx, Method::GET, "/calls", &[h], None).await,
+            200,
+            "Host {host:?}"
+        );
+        assert_eq!(
+            raw_admin(&ctx, Method::DELETE, "/faults", &[h, json_type], None).await,
+            200,
+            "Host {host:?}"
+        );
+    }
+    // The account API itself answers any Host: its discovery documents are built from it.
+    let resp = ctx
+        .http
+        .get(format!("{}/.well-known/databricks-config", ctx.base))
+        .header("host", "accounts.example")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+}
+
+#[tokio::test]
+async fn admin_api_refuses_writes_that_are_not_json_as_a_cross_site_form_would_send() {
+    let ctx = start();
+    let token = ctx.admin_token().await;
+    for content_type in [
+        "text/plain",
+        "text/plain;charset=UTF-8",
+        "application/x-www-form-urlencoded",
+        "multipart/form-data; boundary=x",
+        "application/jsonp",
+    ] {
+        let h = ("content-type", content_type);
+        for (method, path) in [
+            (Method::POST, "/faults"),
+            (Method::PUT, "/latency"),
+            (Method::PATCH, "/settings"),
+        ] {
+            assert_eq!(
+                raw_admin(&ctx, method.clone(), path, &[h], Some(FAULT_RULE)).await,
+                415,
+                "{method} {path} as {content_type}"
+            );
+        }
+        // An empty form (no fields) is a write too.
+        assert_eq!(
+            raw_admin(&ctx, Method::POST, "/tokens/expire", &[h], Some("")).await,
+            415,
+            "{content_type}"
+        );
+    }
+    // A body without any Content-Type is refused as well.
+    assert_eq!(
+        raw_admin(&ctx, Method::POST, "/faults", &[], Some(FAULT_RULE)).await,
+        415
+    );
+    assert_eq!(ctx.emu.faults(), vec![], "no refused write took effect");
+    assert_eq!(ctx.emu.settings(), Settings::default());
+    let resp = ctx
+        .get(&ctx.scim_url(ACCOUNT_ID, SERVICE_PRINCIPAL_ID), &token)
+        .await;
+    assert_eq!(resp.status(), 200, "the token was not expired");
+
+    for content_type in [
+        "application/json",
+        "application/json; charset=utf-8",
+        "Application/JSON",
+    ] {
+        let h = ("content-type", content_type);
+        assert_eq!(
+            raw_admin(&ctx, Method::POST, "/faults", &[h], Some(FAULT_RULE)).await,
+            200,
+            "{content_type}"
+        );
+    }
+    assert_eq!(ctx.emu.faults().len(), 3);
+    // Writes without a body need no Content-Type (`curl -X POST`, `curl -X DELETE`).
+    assert_eq!(
+        raw_admin(&ctx, Method::DELETE, "/faults", &[], None).await,
+        200
+    );
+    assert_eq!(
+        raw_admin(&ctx, Method::POST, "/tokens/expire", &[], None).await,
+        200
+    );
+    let resp = ctx
+        .get(&ctx.scim_url(ACCOUNT_ID, SERVICE_PRINCIPAL_ID), &token)
+        .await;
+    assert_eq!(resp.status(), 401, "this time the token was expired");
+}
+
+#[tokio::test]
+async fn admin_api_refuses_requests_sent_by_web_pages_of_other_origins() {
+    let ctx = start();
+    let token = ctx.admin_token().await;
+    // A page's `fetch(url, {method: "POST", mode: "no-cors"})`: no body, no Content-Type, but
+    // the browser names the page's origin.
+    for origin in [
+        "https://attacker.example",
+        "http://attacker.example:8080",
+        "null",
+    ] {
+        let h = ("origin", origin);
+        assert_eq!(
+            raw_admin(&ctx, Method::POST, "/tokens/expire", &[h], None).await,
+            403,
+            "{origin}"
+        );
+        assert_eq!(
+            raw_admin(&ctx, Method::GET, "/state", &[h], None).await,
+            403,
+            "{origin}"
+        );
+    }
+    let resp = ctx
+        .get(&ctx.scim_url(ACCOUNT_ID, SERVICE_PRINCIPAL_ID), &token)
+        .await;
+    assert_eq!(resp.status(), 200, "the token was not expired");
+    let own = ctx.base.clone();
+    for origin in [own.as_str(), "http://localhost:3000"] {
+        let h = ("origin", origin);
+        assert_eq!(
+            raw_admin(&ctx, Method::GET, "/calls", &[h], None).await,
+            200,
+            "{origin}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn with_remote_access_allowed_the_admin_api_also_answers_ip_addresses_but_no_other_names() {
+    let emu = Emulator::start_with(
+        Seed::canonical(),
+        Options {
+            allow_remote: true,
+            ..Options::default()
+        },
+    )
+    .unwrap();
+    let ctx = Ctx {
+        base: emu.url(),
+        emu,
+        http: reqwest::Client::new(),
+    };
+    let port = ctx.emu.local_addr().port();
+    for host in [
+        format!("192.0.2.10:{port}"),
+        "10.1.2.3".to_owned(),
+        format!("[2001:db8::1]:{port}"),
+        "localhost".to_owned(),
+    ] {
+        let h = ("host", host.as_str());
+        assert_eq!(
+            raw_admin(&ctx, Method::GET, "/calls", &[h], None).await,
+            200,
+            "Host {host:?}"
+        );
+    }
+    for host in [
+        "emulator.example",
+        "attacker.example:80",
+        "192.0.2.10.nip.io",
+    ] {
+        let h = ("host", host);
+        assert_eq!(
+            raw_admin(&ctx, Method::GET, "/calls", &[h], None).await,
+            403,
+            "Host {host:?}"
+        );
+    }
+    let h = ("content-type", "text/plain");
+    assert_eq!(
+        raw_admin(&ctx, Method::POST, "/faults", &[h], Some(FAULT_RULE)).await,
+        415,
+        "the Content-Type rule holds in remote mode too"
+    );
 }

@@ -4,7 +4,7 @@
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use databricks_account_emulator::canonical::*;
 
@@ -33,15 +33,29 @@ fn spawn(args: &[&str]) -> (Running, String) {
     (Running(child), line)
 }
 
+/// Waits for `child` to exit. A watchdog kills it if that takes longer than `limit`, and the
+/// answer is then `None`.
 fn wait_exit(child: &mut Child, limit: Duration) -> Option<std::process::ExitStatus> {
-    let start = Instant::now();
-    while start.elapsed() < limit {
-        if let Some(status) = child.try_wait().unwrap() {
-            return Some(status);
+    let (exited, watch) = std::sync::mpsc::channel::<()>();
+    let pid = child.id().to_string();
+    let watchdog = std::thread::spawn(move || {
+        let timed_out = matches!(
+            watch.recv_timeout(limit),
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout)
+        );
+        if timed_out {
+            let kill = if cfg!(windows) {
+                Command::new("taskkill").args(["/F", "/PID", &pid]).status()
+            } else {
+                Command::new("kill").args(["-KILL", &pid]).status()
+            };
+            kill.unwrap();
         }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    None
+        timed_out
+    });
+    let status = child.wait().unwrap();
+    let _ = exited.send(());
+    (!watchdog.join().unwrap()).then_some(status)
 }
 
 #[tokio::test]
@@ -192,4 +206,185 @@ fn binary_with_tls_and_no_ca_file_names_a_temp_file_and_removes_it_at_exit() {
     let exit = wait_exit(&mut child, Duration::from_secs(10)).expect("exits after SIGTERM");
     assert!(exit.success(), "{exit:?}");
     assert!(!std::path::Path::new(&path).exists(), "{path} was removed");
+}
+
+// ---- safe on a shared machine --------------------------------------------------------------
+
+/// Runs the binary with `args` when it is expected to refuse them: no URL line, a non-zero exit
+/// and what it said on stderr. A binary that starts anyway is killed (by `Running`'s drop) and
+/// the test fails on its URL line.
+fn refused(cmd: &mut Command) -> (std::process::ExitStatus, String) {
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let mut running = Running(child);
+    assert_eq!(line, "", "the binary started instead of refusing");
+    let status = wait_exit(&mut running.0, Duration::from_secs(10)).expect("exits");
+    let mut err = String::new();
+    std::io::Read::read_to_string(running.0.stderr.as_mut().unwrap(), &mut err).unwrap();
+    (status, err)
+}
+
+/// The path the binary names on stderr for its CA file (the first line with `--quiet`).
+fn ca_path_from(stderr: &mut impl BufRead) -> std::path::PathBuf {
+    let mut line = String::new();
+    stderr.read_line(&mut line).unwrap();
+    line.trim_end()
+        .strip_prefix("databricks-account-emulator: CA certificate: ")
+        .unwrap_or_else(|| panic!("{line:?}"))
+        .into()
+}
+
+#[cfg(unix)]
+#[test]
+fn tls_without_a_ca_file_writes_it_inside_a_new_private_directory_removed_at_exit() {
+    use std::os::unix::fs::PermissionsExt;
+
+    let tmp = tempfile::tempdir().unwrap();
+    let mut child = Command::new(BIN)
+        .args(["--tls", "--quiet"])
+        .env("TMPDIR", tmp.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut running = Running(child);
+    assert!(line.starts_with("https://127.0.0.1:"), "{line:?}");
+    let path = ca_path_from(&mut stderr);
+
+    // Not a predictable name in the shared temp directory, where another user could have
+    // planted a link: a directory of its own, which nobody else may enter.
+    let dir = path.parent().unwrap();
+    assert_ne!(dir, tmp.path(), "{}", path.display());
+    assert_eq!(dir.parent(), Some(tmp.path()), "{}", path.display());
+    let mode = std::fs::metadata(dir).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o700, "{}: {mode:o}", dir.display());
+    let pem = std::fs::read_to_string(&path).unwrap();
+    assert!(pem.starts_with("-----BEGIN CERTIFICATE-----"), "{pem}");
+
+    let pid = running.0.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let exit = wait_exit(&mut running.0, Duration::from_secs(10)).expect("exits after SIGTERM");
+    assert!(exit.success(), "{exit:?}");
+    assert!(!dir.exists(), "{} was removed with its file", dir.display());
+}
+
+#[cfg(unix)]
+#[test]
+fn tls_ca_file_that_is_a_symbolic_link_is_refused_and_its_target_left_alone() {
+    let tmp = tempfile::tempdir().unwrap();
+    let victim = tmp.path().join("precious.txt");
+    std::fs::write(&victim, "keep me").unwrap();
+    let link = tmp.path().join("ca.pem");
+    std::os::unix::fs::symlink(&victim, &link).unwrap();
+
+    let (status, err) =
+        refused(Command::new(BIN).args(["--tls", "--tls-ca-file", link.to_str().unwrap()]));
+    assert!(!status.success(), "{status:?}");
+    assert!(
+        err.contains(&link.display().to_string()),
+        "names the path: {err}"
+    );
+    assert!(err.contains("symbolic link"), "{err}");
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "keep me");
+    assert!(std::fs::symlink_metadata(&link).unwrap().is_symlink());
+}
+
+#[cfg(unix)]
+#[test]
+fn tls_ca_file_that_exists_is_replaced_by_a_new_file_never_written_through() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ca_file = tmp.path().join("ca.pem");
+    std::fs::write(&ca_file, "from the last run").unwrap();
+    // A second name for the same file: writing into the old file would show here.
+    let other = tmp.path().join("other-name.txt");
+    std::fs::hard_link(&ca_file, &other).unwrap();
+
+    let (running, line) = spawn(&[
+        "--tls",
+        "--quiet",
+        "--tls-ca-file",
+        ca_file.to_str().unwrap(),
+    ]);
+    assert!(line.starts_with("https://127.0.0.1:"), "{line:?}");
+    let pem = std::fs::read_to_string(&ca_file).unwrap();
+    assert!(pem.starts_with("-----BEGIN CERTIFICATE-----"), "{pem}");
+    assert_eq!(
+        std::fs::read_to_string(&other).unwrap(),
+        "from the last run"
+    );
+    let names: Vec<_> = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names.len(), 2, "no temporary file left behind: {names:?}");
+    drop(running);
+}
+
+#[test]
+fn tls_ca_file_that_is_a_directory_is_refused_naming_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (status, err) =
+        refused(Command::new(BIN).args(["--tls", "--tls-ca-file", tmp.path().to_str().unwrap()]));
+    assert!(!status.success(), "{status:?}");
+    assert!(err.contains(&tmp.path().display().to_string()), "{err}");
+}
+#[test]
+fn binding_a_non_loopback_address_is_refused_without_allow_remote() {
+    for host in ["0.0.0.0", "::", "192.0.2.10"] {
+        let (status, err) = refused(Command::new(BIN).args(["--host", host]));
+        assert_eq!(status.code(), Some(2), "{host}: {err}");
+        assert!(
+            err.contains("--allow-remote"),
+            "{host}: says which flag: {err}"
+        );
+        assert!(err.contains(host), "{host}: {err}");
+    }
+}
+
+#[test]
+fn allow_remote_binds_every_address_and_warns_that_the_admin_api_is_unauthenticated() {
+    let (mut running, line) = spawn(&["--host", "0.0.0.0", "--allow-remote", "--quiet"]);
+    assert!(line.starts_with("http://127.0.0.1:"), "{line:?}");
+    running.0.kill().unwrap();
+    running.0.wait().unwrap();
+    let mut err = String::new();
+    std::io::Read::read_to_string(running.0.stderr.as_mut().unwrap(), &mut err).unwrap();
+    assert!(err.contains("warning"), "{err}");
+    assert!(err.contains("/_emulator/"), "{err}");
+    assert!(err.contains("unauthenticated"), "{err}");
+}
+
+#[test]
+fn loopback_addresses_need_no_flag_and_print_no_warning() {
+    // Linux answers on all of 127.0.0.0/8; other systems configure only 127.0.0.1.
+    let host = if cfg!(target_os = "linux") {
+        "127.0.0.2"
+    } else {
+        "127.0.0.1"
+    };
+    let (mut running, line) = spawn(&["--host", host, "--quiet"]);
+    assert!(line.starts_with(&format!("http://{host}:")), "{line:?}");
+    running.0.kill().unwrap();
+    running.0.wait().unwrap();
+    let mut err = String::new();
+    std::io::Read::read_to_string(running.0.stderr.as_mut().unwrap(), &mut err).unwrap();
+    assert!(!err.contains("warning"), "{err}");
 }

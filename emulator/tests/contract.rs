@@ -1,4 +1,4 @@
-//! Contract tests over the reference's vectors T1–T16 and T21–T24 (§9), on the raw HTTP API.
+//! Contract tests over API.md's vectors T1–T16 and T21–T24, on the raw HTTP API.
 //! The fault vectors T17–T20 are in `faults.rs`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 

@@ -1,17 +1,13 @@
-//! Bearer-token checks shared by the SCIM and secrets endpoints, and the Basic credentials of
-//! the token endpoint.
+//! Bearer-token checks shared by the SCIM and secrets endpoints.
 
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;
-use base64::Engine;
-
-use super::percent_decode;
 
 use crate::errors;
 use crate::seed::{ACCOUNT_ADMIN, ServicePrincipal};
 use crate::state::{State, account_key};
 
-/// The message the reference reports for non-admin callers of account APIs.
+/// The message the real service gives non-admin callers of account APIs.
 pub(crate) const NOT_ADMIN: &str = "API is disabled for users without account admin status";
 
 fn unauthenticated(message: &str) -> Response {
@@ -41,7 +37,7 @@ pub(crate) fn authorize<'a>(
             "Credential was not sent or was of an unsupported type for this API.",
         ));
     };
-    let Some(grant) = st.grant(token) else {
+    let Some(grant) = st.tokens.grant(token) else {
         return Err(unauthenticated("Invalid access token."));
     };
     if grant.account_key != account_key(account_id) {
@@ -49,7 +45,7 @@ pub(crate) fn authorize<'a>(
             "Invalid access token: the token was not issued for this account.",
         ));
     }
-    let sp = match st.service_principal(account_id, &grant.sp_id) {
+    let sp = match st.directory.service_principal(account_id, &grant.sp_id) {
         Ok(sp)
             if sp.active
                 && sp
@@ -68,22 +64,4 @@ pub(crate) fn authorize<'a>(
         ));
     }
     Ok(sp)
-}
-
-/// `Authorization: Basic base64(urlencode(id) ":" urlencode(secret))` (RFC 6749 §2.3.1). Both
-/// parts are percent-decoded, which is harmless for clients that do not encode them.
-pub(crate) fn basic_credentials(headers: &HeaderMap) -> Option<(String, String)> {
-    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
-    let (scheme, encoded) = value.trim().split_once(' ')?;
-    if !scheme.eq_ignore_ascii_case("basic") {
-        return None;
-    }
-    let encoded = encoded.trim();
-    let raw = base64::engine::general_purpose::STANDARD
-        .decode(encoded)
-        .or_else(|_| base64::engine::general_purpose::STANDARD_NO_PAD.decode(encoded))
-        .ok()?;
-    let text = String::from_utf8(raw).ok()?;
-    let (id, secret) = text.split_once(':')?;
-    Some((percent_decode(id, true), percent_decode(secret, true)))
 }

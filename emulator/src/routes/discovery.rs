@@ -13,7 +13,7 @@
 //! The URLs name the host the client used (its `Host` header) and the emulator's scheme, so a
 //! client that reached the emulator as `https://localhost:PORT` is sent back there.
 
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::net::SocketAddr;
 
 use axum::Json;
 use axum::http::{HeaderMap, StatusCode, header};
@@ -21,6 +21,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
 use crate::errors;
+use crate::loopback::loopback_if_unspecified;
 use crate::state::State;
 
 #[derive(Serialize)]
@@ -65,15 +66,6 @@ fn is_plain_authority(h: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'))
 }
 
-pub(crate) fn loopback_if_unspecified(addr: SocketAddr) -> SocketAddr {
-    let ip = match addr.ip() {
-        IpAddr::V4(ip) if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
-        IpAddr::V6(ip) if ip.is_unspecified() => IpAddr::V6(Ipv6Addr::LOCALHOST),
-        ip => ip,
-    };
-    SocketAddr::new(ip, addr.port())
-}
-
 /// `GET /.well-known/databricks-config`
 pub(crate) fn host_metadata(base: &str) -> Response {
     Json(HostMetadata {
@@ -86,7 +78,7 @@ pub(crate) fn host_metadata(base: &str) -> Response {
 /// The discovery document of one account; 404 for an account the emulator does not hold.
 /// \[U\] The real answer for an unknown account is not known.
 pub(crate) fn authorization_server(st: &State, base: &str, account_id: &str) -> Response {
-    let Some(account) = st.account(account_id) else {
+    let Some(account) = st.directory.account(account_id) else {
         return errors::api_error(
             StatusCode::NOT_FOUND,
             "RESOURCE_DOES_NOT_EXIST",

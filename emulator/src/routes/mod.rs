@@ -12,8 +12,7 @@ mod scim;
 mod secrets;
 mod token;
 
-use std::net::SocketAddr;
-use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::Router;
@@ -24,52 +23,20 @@ use axum::response::Response;
 
 use crate::errors;
 use crate::faults::{self, Fault};
+use crate::form::decode_path_segment;
 use crate::reqlog::Pending;
-use crate::state::{CallCounts, State};
-
-pub(crate) use auth::basic_credentials;
-pub(crate) use discovery::loopback_if_unspecified;
+use crate::shared::Shared;
+use crate::state::CallCounts;
 
 /// Largest request body read (token form or secret-create JSON).
 const MAX_BODY_BYTES: usize = 1 << 20;
 
-/// State shared by the server and the in-process [`crate::Emulator`] handle.
-pub(crate) struct Shared {
-    state: Mutex<State>,
-    /// `http` or `https`, for the URLs of the discovery documents.
-    scheme: &'static str,
-    /// Set once the listener is bound: the host of those URLs when a request has no `Host`.
-    bound: OnceLock<SocketAddr>,
-}
+pub(crate) use admin::HostRule;
 
-impl Shared {
-    pub fn new(state: State, tls: bool) -> Self {
-        Shared {
-            state: Mutex::new(state),
-            scheme: if tls { "https" } else { "http" },
-            bound: OnceLock::new(),
-        }
-    }
-
-    pub fn set_bound(&self, addr: SocketAddr) {
-        let _ = self.bound.set(addr);
-    }
-
-    /// `{scheme}://{host}` as the client addressed the emulator.
-    fn base_url(&self, headers: &axum::http::HeaderMap) -> String {
-        discovery::base_url(self.scheme, headers, self.bound.get().copied())
-    }
-
-    /// A panic while holding the lock cannot leave the state half-updated in a way that
-    /// matters for a test double, so a poisoned lock is simply taken over.
-    pub fn lock(&self) -> MutexGuard<'_, State> {
-        self.state.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-}
-
-pub(crate) fn router(shared: Arc<Shared>) -> Router {
+/// The account API, and the admin API under `/_emulator/` for the hosts `admin_hosts` allows.
+pub(crate) fn router(shared: Arc<Shared>, admin_hosts: HostRule) -> Router {
     Router::new()
-        .nest("/_emulator", admin::router())
+        .nest("/_emulator", admin::router(admin_hosts))
         .fallback(api)
         .with_state(shared)
 }
@@ -131,7 +98,7 @@ impl Endpoint {
         let Some(rest) = path.strip_prefix('/') else {
             return Endpoint::Other;
         };
-        let segs: Vec<String> = rest.split('/').map(|s| percent_decode(s, false)).collect();
+        let segs: Vec<String> = rest.split('/').map(decode_path_segment).collect();
         let segs: Vec<&str> = segs.iter().map(String::as_str).collect();
         let m = method.clone();
         match (m, segs.as_slice()) {
@@ -340,9 +307,9 @@ async fn answer(shared: &Shared, endpoint: Endpoint, parts: &Parts, body: Body) 
         Endpoint::ScimDelete { account_id, sp_id } => {
             scim::delete(&mut shared.lock(), &account_id, &sp_id, headers)
         }
-        Endpoint::HostMetadata => discovery::host_metadata(&shared.base_url(headers)),
+        Endpoint::HostMetadata => discovery::host_metadata(&base_url(shared, headers)),
         Endpoint::OidcDiscovery { account_id } => {
-            let base = shared.base_url(headers);
+            let base = base_url(shared, headers);
             discovery::authorization_server(&shared.lock(), &base, &account_id)
         }
         Endpoint::SecretsList { account_id, sp_id } => {
@@ -360,6 +327,11 @@ async fn answer(shared: &Shared, endpoint: Endpoint, parts: &Parts, body: Body) 
         Endpoint::Login => faults::login_page(),
         Endpoint::Other => errors::no_api(parts.method.as_str(), parts.uri.path()),
     }
+}
+
+/// `{scheme}://{host}` as the client addressed the emulator.
+fn base_url(shared: &Shared, headers: &axum::http::HeaderMap) -> String {
+    discovery::base_url(shared.scheme(), headers, shared.bound())
 }
 
 async fn read_body(body: Body) -> Result<Bytes, Response> {
@@ -388,51 +360,6 @@ async fn truncate(resp: Response) -> Response {
     };
     parts.headers.remove(header::CONTENT_LENGTH);
     Response::from_parts(parts, Body::from(cut))
-}
-
-/// Decodes `%XX` escapes (and `+` as a space when `plus_as_space`, i.e. in form data). Bad
-/// escapes are kept literally; invalid UTF-8 is replaced, never a panic.
-pub(crate) fn percent_decode(s: &str, plus_as_space: bool) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
-        match b {
-            b'%' => {
-                let hi = bytes.get(i + 1).and_then(|c| char::from(*c).to_digit(16));
-                let lo = bytes.get(i + 2).and_then(|c| char::from(*c).to_digit(16));
-                if let (Some(hi), Some(lo)) = (hi, lo) {
-                    out.push((hi * 16 + lo) as u8);
-                    i += 3;
-                    continue;
-                }
-                out.push(b);
-            }
-            b'+' if plus_as_space => out.push(b' '),
-            _ => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-/// `a=1&b=2` (form body or query string) into decoded pairs, in order.
-pub(crate) fn parse_form(s: &str) -> Vec<(String, String)> {
-    s.split('&')
-        .filter(|p| !p.is_empty())
-        .map(|p| {
-            let (k, v) = p.split_once('=').unwrap_or((p, ""));
-            (percent_decode(k, true), percent_decode(v, true))
-        })
-        .collect()
-}
-
-/// The first value of `name` in a query string.
-pub(crate) fn query_param(query: Option<&str>, name: &str) -> Option<String> {
-    parse_form(query.unwrap_or(""))
-        .into_iter()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v)
 }
 
 #[cfg(test)]
@@ -468,21 +395,6 @@ mod tests {
                 "/api/2.0/accounts/a/scim/v2/ServicePrincipals/1/"
             ),
             Endpoint::Other
-        );
-    }
-
-    #[test]
-    fn decodes_percent_and_plus() {
-        assert_eq!(percent_decode("a%2Bb+c%zz%4", true), "a+b c%zz%4");
-        assert_eq!(percent_decode("a+b", false), "a+b");
-        assert_eq!(percent_decode("%ff", false), "\u{fffd}");
-        assert_eq!(
-            parse_form("grant_type=client_credentials&scope=all-apis&x"),
-            vec![
-                ("grant_type".into(), "client_credentials".into()),
-                ("scope".into(), "all-apis".into()),
-                ("x".into(), "".into())
-            ]
         );
     }
 }

@@ -1,4 +1,4 @@
-//! Service-principal OAuth secrets (reference §3, T12–T16, T21–T24).
+//! Service-principal OAuth secrets (contract vectors T12–T16, T21–T24).
 
 use axum::Json;
 use axum::http::{HeaderMap, StatusCode};
@@ -6,8 +6,8 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
 use super::auth::authorize;
-use super::query_param;
 use crate::errors;
+use crate::form::query_param;
 use crate::ids;
 use crate::seed::{MAX_LIFETIME_SECONDS, Secret};
 use crate::state::{NewSecret, State};
@@ -47,7 +47,7 @@ impl SecretInfo {
 
 #[derive(Serialize)]
 struct ListResponse {
-    /// Left out when empty (`omitempty`, reference §3.2).
+    /// Left out when empty, as the service's `omitempty` does.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     secrets: Vec<SecretInfo>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -80,7 +80,7 @@ pub(crate) fn list(
     if let Err(resp) = authorize(st, headers, account_id) {
         return resp;
     }
-    let Ok(sp) = st.service_principal(account_id, sp_id) else {
+    let Ok(sp) = st.directory.service_principal(account_id, sp_id) else {
         return sp_missing(sp_id, account_id);
     };
     let page_size = match query_param(query, "page_size").filter(|v| !v.is_empty()) {
@@ -150,7 +150,7 @@ pub(crate) fn create(
     if let Err(resp) = authorize(st, headers, account_id) {
         return resp;
     }
-    let Ok(sp) = st.service_principal(account_id, sp_id) else {
+    let Ok(sp) = st.directory.service_principal(account_id, sp_id) else {
         return sp_missing(sp_id, account_id);
     };
     let request: serde_json::Value = if body.iter().all(u8::is_ascii_whitespace) {
@@ -205,7 +205,7 @@ pub(crate) fn create(
         lifetime_seconds: Some(i64::try_from(lifetime).unwrap_or(i64::MAX)),
         ..NewSecret::default()
     };
-    match st.add_secret(account_id, sp_id, new) {
+    match st.directory.add_secret(account_id, sp_id, new) {
         Ok(secret) => Json(SecretInfo::new(&secret, true)).into_response(),
         Err(e) => errors::api_error(
             StatusCode::INTERNAL_SERVER_ERROR,
@@ -226,10 +226,10 @@ pub(crate) fn delete(
     if let Err(resp) = authorize(st, headers, account_id) {
         return resp;
     }
-    if st.service_principal(account_id, sp_id).is_err() {
+    if st.directory.service_principal(account_id, sp_id).is_err() {
         return sp_missing(sp_id, account_id);
     }
-    match st.delete_secret(account_id, sp_id, secret_id) {
+    match st.directory.delete_secret(account_id, sp_id, secret_id) {
         Ok(_) => Json(serde_json::Map::new()).into_response(),
         Err(_) => errors::api_error(
             StatusCode::NOT_FOUND,

@@ -1,13 +1,13 @@
-//! `POST /oidc/accounts/{account_id}/v1/token` (reference §1.2, T1–T4).
+//! `POST /oidc/accounts/{account_id}/v1/token` (contract vectors T1–T4).
 
 use axum::Json;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
-use super::auth::basic_credentials;
-use super::parse_form;
+use crate::basic_auth::basic_credentials;
 use crate::errors;
+use crate::form::parse_form;
 use crate::ids;
 use crate::state::State;
 
@@ -32,7 +32,7 @@ pub(crate) fn handle(
     headers: &HeaderMap,
     body: &[u8],
 ) -> Response {
-    if st.account(account_id).is_none() {
+    if st.directory.account(account_id).is_none() {
         return errors::oauth_error(
             StatusCode::BAD_REQUEST,
             "invalid_request",
@@ -90,7 +90,7 @@ pub(crate) fn handle(
         return invalid_client(st);
     };
     let now = crate::timefmt::now();
-    let principal = st.account(account_id).and_then(|a| {
+    let principal = st.directory.account(account_id).and_then(|a| {
         a.service_principals
             .values()
             .find(|sp| sp.application_id.eq_ignore_ascii_case(&client_id))

@@ -15,7 +15,9 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 
-use super::{ScimFault, attribute_key, complex_values, content_type, scim_bool};
+use super::fault::ScimFault;
+use super::resource::content_type;
+use super::values::{attribute_key, complex_values, scim_bool};
 use crate::errors;
 use crate::routes::auth::authorize;
 use crate::seed::ServicePrincipal;
@@ -59,7 +61,7 @@ pub(crate) fn patch(
         return resp;
     }
     let ct = content_type(headers);
-    let Ok(current) = st.service_principal(account_id, sp_id).cloned() else {
+    let Ok(current) = st.directory.service_principal(account_id, sp_id).cloned() else {
         return ScimFault::not_found(sp_id).respond(ct);
     };
     let patched = parse_request(body).and_then(|ops| apply(current, &ops));
@@ -67,7 +69,7 @@ pub(crate) fn patch(
         Ok(sp) => sp,
         Err(fault) => return fault.respond(ct),
     };
-    match st.store_service_principal(account_id, updated) {
+    match st.directory.store_service_principal(account_id, updated) {
         Ok(()) => StatusCode::NO_CONTENT.into_response(),
         Err(e) => errors::api_error(
             StatusCode::INTERNAL_SERVER_ERROR,

@@ -1,13 +1,13 @@
-//! SCIM reads (reference §2, T5–T11): GET by id and a filtered, paged list.
+//! SCIM reads (contract vectors T5–T11): GET by id and a filtered, paged list.
 
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde::Serialize;
 
-use super::{ScimServicePrincipal, Selection, content_type};
+use super::resource::{ScimServicePrincipal, Selection, content_type};
 use crate::errors;
+use crate::form::query_param;
 use crate::routes::auth::authorize;
-use crate::routes::query_param;
 use crate::seed::ServicePrincipal;
 use crate::state::State;
 
@@ -25,7 +25,7 @@ pub(crate) fn get(
         return resp;
     }
     let ct = content_type(headers);
-    let Ok(sp) = st.service_principal(account_id, sp_id) else {
+    let Ok(sp) = st.directory.service_principal(account_id, sp_id) else {
         return errors::scim_error(
             StatusCode::NOT_FOUND,
             &format!("Service principal with id {sp_id} is not found"),
@@ -34,6 +34,7 @@ pub(crate) fn get(
         );
     };
     let account = st
+        .directory
         .account(account_id)
         .map_or(account_id, |a| a.account_id.as_str());
     let sel = Selection::from_query(query, !st.settings.scim_get_omits_roles);
@@ -138,7 +139,7 @@ pub(crate) fn list(
         Ok(n) => n.min(10_000),
         Err(resp) => return resp,
     };
-    let Some(account) = st.account(account_id) else {
+    let Some(account) = st.directory.account(account_id) else {
         return errors::scim_error(StatusCode::NOT_FOUND, "Account not found", None, ct);
     };
     let matching: Vec<&ServicePrincipal> = account

@@ -8,7 +8,9 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value};
 
-use super::{ScimFault, Selection, attribute_key, complex_values, content_type, scim_bool};
+use super::fault::ScimFault;
+use super::resource::{Selection, content_type};
+use super::values::{attribute_key, complex_values, scim_bool};
 use crate::errors;
 use crate::routes::auth::authorize;
 use crate::seed::ServicePrincipal;
@@ -51,7 +53,7 @@ fn resource_from_object(object: &Map<String, Value>) -> Result<Submitted, ScimFa
                 );
             }
             "roles" => out.roles = Some(dedup(complex_values("roles", value)?)),
-            // Reference §2.3: what the account API answers for entitlements.
+            // What the real account API answers for entitlements.
             "entitlements" if has_items(value) => {
                 return Err(ScimFault::invalid_value(
                     "entitlements can only be managed at the workspace level",
@@ -140,7 +142,7 @@ pub(crate) fn create(
         roles: submitted.roles.unwrap_or_default(),
         secrets: Vec::new(),
     };
-    let created = match st.add_service_principal(account_id, new) {
+    let created = match st.directory.add_service_principal(account_id, new) {
         Ok(sp) => sp,
         Err(AdminError::Conflict(_)) => {
             let app = submitted.application_id.unwrap_or_default();
@@ -170,7 +172,7 @@ pub(crate) fn replace(
         return resp;
     }
     let ct = content_type(headers);
-    let Ok(current) = st.service_principal(account_id, sp_id).cloned() else {
+    let Ok(current) = st.directory.service_principal(account_id, sp_id).cloned() else {
         return ScimFault::not_found(sp_id).respond(ct);
     };
     let result = parse_resource(body).and_then(|s| replaced(current, s));
@@ -178,7 +180,7 @@ pub(crate) fn replace(
         Ok(sp) => sp,
         Err(fault) => return fault.respond(ct),
     };
-    match st.store_service_principal(account_id, updated) {
+    match st.directory.store_service_principal(account_id, updated) {
         Ok(()) => StatusCode::NO_CONTENT.into_response(),
         Err(e) => internal(e),
     }
@@ -221,14 +223,15 @@ pub(crate) fn delete(
         return resp;
     }
     let ct = content_type(headers);
-    match st.delete_service_principal(account_id, sp_id) {
+    match st.directory.delete_service_principal(account_id, sp_id) {
         Ok(_) => StatusCode::NO_CONTENT.into_response(),
         Err(_) => ScimFault::not_found(sp_id).respond(ct),
     }
 }
 
 fn canonical_account_id(st: &State, account_id: &str) -> String {
-    st.account(account_id)
+    st.directory
+        .account(account_id)
         .map_or(account_id, |a| a.account_id.as_str())
         .to_owned()
 }

@@ -1,4 +1,8 @@
-//! The admin API under `/_emulator/` (documented in README.md). Never counted, never faulted.
+//! The admin API under `/_emulator/` (documented in README.md). Never counted, never faulted;
+//! answers only the requests [`access`] lets through.
+
+mod access;
+mod reply;
 
 use std::sync::Arc;
 
@@ -9,20 +13,20 @@ use axum::extract::{Path, State as AxumState};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
-use serde::Serialize;
-use serde::de::DeserializeOwned;
 
-use super::Shared;
 use crate::faults::{FaultRule, RandomFaults};
 use crate::seed::{Latency, STATUS_ACTIVE, STATUS_INACTIVE, Settings};
+use crate::shared::Shared;
 use crate::state::{AdminError, NewSecret, NewServicePrincipal, ServicePrincipalUpdate};
 use crate::timefmt;
+pub(crate) use access::HostRule;
+use reply::{body_or_default, body_required, error, reply};
 
 type St = AxumState<Arc<Shared>>;
 
 const SP: &str = "/accounts/{account_id}/service-principals/{sp_id}";
 
-pub(crate) fn router() -> Router<Arc<Shared>> {
+pub(crate) fn router(hosts: HostRule) -> Router<Arc<Shared>> {
     Router::new()
         .route(
             "/health",
@@ -70,6 +74,8 @@ pub(crate) fn router() -> Router<Arc<Shared>> {
             post(secret_activate),
         )
         .fallback(|| async { error(StatusCode::NOT_FOUND, "unknown admin endpoint") })
+        .layer(axum::middleware::from_fn_with_state(hosts, access::guard))
+        // Outermost, so refused requests are logged too.
         .layer(axum::middleware::from_fn(log_admin))
 }
 
@@ -85,37 +91,6 @@ async fn log_admin(req: axum::extract::Request, next: axum::middleware::Next) ->
         "admin"
     );
     resp
-}
-
-fn error(status: StatusCode, message: &str) -> Response {
-    (status, Json(serde_json::json!({ "error": message }))).into_response()
-}
-
-fn reply<T: Serialize>(result: Result<T, AdminError>) -> Response {
-    match result {
-        Ok(v) => Json(v).into_response(),
-        Err(e) => {
-            let status = match e {
-                AdminError::NotFound(_) => StatusCode::NOT_FOUND,
-                AdminError::Conflict(_) => StatusCode::CONFLICT,
-                AdminError::Invalid(_) => StatusCode::BAD_REQUEST,
-            };
-            error(status, &e.to_string())
-        }
-    }
-}
-
-/// A JSON body; an empty body is `T::default()` where `T` has one.
-fn body_or_default<T: DeserializeOwned + Default>(body: &Bytes) -> Result<T, Response> {
-    if body.iter().all(u8::is_ascii_whitespace) {
-        return Ok(T::default());
-    }
-    body_required(body)
-}
-
-fn body_required<T: DeserializeOwned>(body: &Bytes) -> Result<T, Response> {
-    serde_json::from_slice(body)
-        .map_err(|e| error(StatusCode::BAD_REQUEST, &format!("invalid JSON body: {e}")))
 }
 
 macro_rules! try_body {
@@ -223,7 +198,7 @@ async fn random_delete(AxumState(sh): St) -> Response {
 }
 
 async fn tokens_expire(AxumState(sh): St) -> Response {
-    sh.lock().expire_tokens();
+    sh.lock().tokens.expire_all();
     Json(serde_json::json!({})).into_response()
 }
 
@@ -237,6 +212,7 @@ async fn account_add(AxumState(sh): St, body: Bytes) -> Response {
     let new: NewAccount = try_body!(body_or_default(&body));
     reply(
         sh.lock()
+            .directory
             .add_account(new.account_id)
             .map(|id| serde_json::json!({ "account_id": id, "service_principals": [] })),
     )
@@ -244,11 +220,11 @@ async fn account_add(AxumState(sh): St, body: Bytes) -> Response {
 
 async fn sp_add(AxumState(sh): St, Path(acc): Path<String>, body: Bytes) -> Response {
     let new: NewServicePrincipal = try_body!(body_or_default(&body));
-    reply(sh.lock().add_service_principal(&acc, new))
+    reply(sh.lock().directory.add_service_principal(&acc, new))
 }
 
 async fn sp_get(AxumState(sh): St, Path((acc, sp)): Path<(String, String)>) -> Response {
-    reply(sh.lock().service_principal(&acc, &sp).cloned())
+    reply(sh.lock().directory.service_principal(&acc, &sp).cloned())
 }
 
 async fn sp_patch(
@@ -257,18 +233,23 @@ async fn sp_patch(
     body: Bytes,
 ) -> Response {
     let update: ServicePrincipalUpdate = try_body!(body_required(&body));
-    reply(sh.lock().update_service_principal(&acc, &sp, update))
+    reply(
+        sh.lock()
+            .directory
+            .update_service_principal(&acc, &sp, update),
+    )
 }
 
 async fn sp_delete(AxumState(sh): St, Path((acc, sp)): Path<(String, String)>) -> Response {
-    reply(sh.lock().delete_service_principal(&acc, &sp))
+    reply(sh.lock().directory.delete_service_principal(&acc, &sp))
 }
 
 fn set_active(sh: &Shared, acc: &str, sp: &str, active: bool) -> Response {
     let mut st = sh.lock();
     let r = st
+        .directory
         .set_service_principal_active(acc, sp, active)
-        .and_then(|()| st.service_principal(acc, sp).cloned());
+        .and_then(|()| st.directory.service_principal(acc, sp).cloned());
     reply(r)
 }
 
@@ -286,8 +267,9 @@ async fn role_add(
 ) -> Response {
     let mut st = sh.lock();
     let r = st
+        .directory
         .add_role(&acc, &sp, &role)
-        .and_then(|()| st.service_principal(&acc, &sp).cloned());
+        .and_then(|()| st.directory.service_principal(&acc, &sp).cloned());
     reply(r)
 }
 
@@ -297,8 +279,9 @@ async fn role_remove(
 ) -> Response {
     let mut st = sh.lock();
     let r = st
+        .directory
         .remove_role(&acc, &sp, &role)
-        .and_then(|()| st.service_principal(&acc, &sp).cloned());
+        .and_then(|()| st.directory.service_principal(&acc, &sp).cloned());
     reply(r)
 }
 
@@ -308,14 +291,14 @@ async fn secret_add(
     body: Bytes,
 ) -> Response {
     let new: NewSecret = try_body!(body_or_default(&body));
-    reply(sh.lock().add_secret(&acc, &sp, new))
+    reply(sh.lock().directory.add_secret(&acc, &sp, new))
 }
 
 async fn secret_delete(
     AxumState(sh): St,
     Path((acc, sp, sid)): Path<(String, String, String)>,
 ) -> Response {
-    reply(sh.lock().delete_secret(&acc, &sp, &sid))
+    reply(sh.lock().directory.delete_secret(&acc, &sp, &sid))
 }
 
 #[derive(Default, serde::Deserialize)]
@@ -335,7 +318,11 @@ async fn secret_expire(
     let at = e
         .expire_time
         .unwrap_or_else(|| timefmt::after_seconds(timefmt::now(), -1));
-    reply(sh.lock().set_secret_expire_time(&acc, &sp, &sid, Some(at)))
+    reply(
+        sh.lock()
+            .directory
+            .set_secret_expire_time(&acc, &sp, &sid, Some(at)),
+    )
 }
 
 async fn secret_deactivate(
@@ -344,6 +331,7 @@ async fn secret_deactivate(
 ) -> Response {
     reply(
         sh.lock()
+            .directory
             .set_secret_status(&acc, &sp, &sid, STATUS_INACTIVE),
     )
 }
@@ -352,7 +340,11 @@ async fn secret_activate(
     AxumState(sh): St,
     Path((acc, sp, sid)): Path<(String, String, String)>,
 ) -> Response {
-    reply(sh.lock().set_secret_status(&acc, &sp, &sid, STATUS_ACTIVE))
+    reply(
+        sh.lock()
+            .directory
+            .set_secret_status(&acc, &sp, &sid, STATUS_ACTIVE),
+    )
 }
 
 /// `{"status":"…"}` and/or `{"expire_time":"…"|null}` (`null`: never expires).
@@ -382,7 +374,7 @@ async fn secret_patch(
                 );
             }
         };
-        if let Err(e) = st.set_secret_expire_time(&acc, &sp, &sid, at) {
+        if let Err(e) = st.directory.set_secret_expire_time(&acc, &sp, &sid, at) {
             return reply::<()>(Err(e));
         }
     }
@@ -390,11 +382,11 @@ async fn secret_patch(
         let Some(status) = v.as_str() else {
             return error(StatusCode::BAD_REQUEST, "status must be a string");
         };
-        if let Err(e) = st.set_secret_status(&acc, &sp, &sid, status) {
+        if let Err(e) = st.directory.set_secret_status(&acc, &sp, &sid, status) {
             return reply::<()>(Err(e));
         }
     }
-    let secret = st.service_principal(&acc, &sp).and_then(|p| {
+    let secret = st.directory.service_principal(&acc, &sp).and_then(|p| {
         p.secrets
             .iter()
             .find(|s| s.id == sid)
