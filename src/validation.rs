@@ -6,6 +6,17 @@ use crate::protocol::cty::Value;
 use crate::protocol::diagnostics::{Diagnostic, Diagnostics};
 use crate::protocol::path::AttributePath;
 
+/// An attribute of a schema, named by a type rather than a string (the resource's and the
+/// provider block's attributes each have one).
+pub trait AttributeName: Copy + std::fmt::Display {
+    fn name(self) -> &'static str;
+
+    /// The path a diagnostic about this attribute points at.
+    fn path(self) -> AttributePath {
+        AttributePath::attr(self.name())
+    }
+}
+
 /// One attribute's value as far as validation is concerned.
 pub enum Field<'a> {
     Null,
@@ -13,8 +24,8 @@ pub enum Field<'a> {
     Known(&'a Value),
 }
 
-pub fn field<'a>(config: &'a Value, name: &str) -> Field<'a> {
-    match config.attr(name) {
+pub fn field(config: &Value, attr: impl AttributeName) -> Field<'_> {
+    match config.attr(attr.name()) {
         None => Field::Null,
         Some(v) if v.is_null() => Field::Null,
         Some(v) if v.is_unknown() => Field::Unknown,
@@ -33,65 +44,69 @@ impl Field<'_> {
     }
 }
 
-fn error(diags: &mut Diagnostics, name: &str, summary: &str, detail: String) {
-    diags.push(Diagnostic::error(summary, detail).at(AttributePath::attr(name)));
+fn error(diags: &mut Diagnostics, attr: impl AttributeName, summary: &str, detail: String) {
+    diags.push(Diagnostic::error(summary, detail).at(attr.path()));
 }
 
 /// Returns the string if the attribute is a known string.
-pub fn known_str<'a>(config: &'a Value, name: &str) -> Option<&'a str> {
-    match field(config, name) {
+pub fn known_str(config: &Value, attr: impl AttributeName) -> Option<&str> {
+    match field(config, attr) {
         Field::Known(v) => v.as_str(),
         _ => None,
     }
 }
 
-pub fn not_blank(diags: &mut Diagnostics, config: &Value, name: &str) {
-    if let Some(s) = known_str(config, name)
+pub fn not_blank(diags: &mut Diagnostics, config: &Value, attr: impl AttributeName) {
+    if let Some(s) = known_str(config, attr)
         && s.trim().is_empty()
     {
         error(
             diags,
-            name,
+            attr,
             "Value must not be blank",
-            format!("`{name}` is empty or only whitespace; set it to a real value."),
+            format!("`{attr}` is empty or only whitespace; set it to a real value."),
         );
     }
 }
 
 /// A value with spaces around it is not the ID Databricks shows, and would not match it.
-pub fn no_surrounding_whitespace(diags: &mut Diagnostics, config: &Value, name: &str) {
-    if let Some(s) = known_str(config, name)
+pub fn no_surrounding_whitespace(
+    diags: &mut Diagnostics,
+    config: &Value,
+    attr: impl AttributeName,
+) {
+    if let Some(s) = known_str(config, attr)
         && !s.trim().is_empty()
         && s.trim() != s
     {
         error(
             diags,
-            name,
+            attr,
             "Value has surrounding whitespace",
             format!(
-                "`{name}` starts or ends with whitespace; remove it (\"{}\").",
+                "`{attr}` starts or ends with whitespace; remove it (\"{}\").",
                 s.trim()
             ),
         );
     }
 }
 
-pub fn max_chars(diags: &mut Diagnostics, config: &Value, name: &str, max: usize) {
-    if let Some(s) = known_str(config, name) {
+pub fn max_chars(diags: &mut Diagnostics, config: &Value, attr: impl AttributeName, max: usize) {
+    if let Some(s) = known_str(config, attr) {
         let n = s.chars().count();
         if n > max {
             error(
                 diags,
-                name,
+                attr,
                 "Value is too long",
-                format!("`{name}` has {n} characters; at most {max} are allowed."),
+                format!("`{attr}` has {n} characters; at most {max} are allowed."),
             );
         }
     }
 }
 
-pub fn one_of(diags: &mut Diagnostics, config: &Value, name: &str, allowed: &[&str]) {
-    if let Some(s) = known_str(config, name)
+pub fn one_of(diags: &mut Diagnostics, config: &Value, attr: impl AttributeName, allowed: &[&str]) {
+    if let Some(s) = known_str(config, attr)
         && !allowed.contains(&s)
     {
         let list = allowed
@@ -101,9 +116,9 @@ pub fn one_of(diags: &mut Diagnostics, config: &Value, name: &str, allowed: &[&s
             .join(", ");
         error(
             diags,
-            name,
+            attr,
             "Unsupported value",
-            format!("`{name}` is \"{s}\"; it must be one of {list} (lower case)."),
+            format!("`{attr}` is \"{s}\"; it must be one of {list} (lower case)."),
         );
     }
 }
@@ -118,40 +133,46 @@ pub fn is_uuid(s: &str) -> bool {
     s.len() == 36 && s.as_bytes()[8] == b'-' && uuid::Uuid::try_parse(s).is_ok()
 }
 
-pub fn uuid(diags: &mut Diagnostics, config: &Value, name: &str, what: &str) {
-    if let Some(s) = known_str(config, name)
+pub fn uuid(diags: &mut Diagnostics, config: &Value, attr: impl AttributeName, what: &str) {
+    if let Some(s) = known_str(config, attr)
         && !is_uuid(s)
     {
         error(
             diags,
-            name,
+            attr,
             "Invalid UUID",
             format!(
-                "`{name}` must be {what}, a UUID like 0d2a7b1c-1234-4abc-9def-0123456789ab; \
+                "`{attr}` must be {what}, a UUID like 0d2a7b1c-1234-4abc-9def-0123456789ab; \
                      got \"{s}\"."
             ),
         );
     }
 }
 
-pub fn digits(diags: &mut Diagnostics, config: &Value, name: &str, what: &str) {
-    if let Some(s) = known_str(config, name)
+pub fn digits(diags: &mut Diagnostics, config: &Value, attr: impl AttributeName, what: &str) {
+    if let Some(s) = known_str(config, attr)
         && !is_decimal_id(s)
     {
         error(
             diags,
-            name,
+            attr,
             "Invalid numeric ID",
             format!(
-                "`{name}` must be {what}, decimal digits only (e.g. 2323502488275632); got \"{s}\"."
+                "`{attr}` must be {what}, decimal digits only (e.g. 2323502488275632); got \"{s}\"."
             ),
         );
     }
 }
 
 /// A whole number within `min..=max`.
-pub fn whole_number(diags: &mut Diagnostics, config: &Value, name: &str, min: i64, max: i64) {
-    let Field::Known(v) = field(config, name) else {
+pub fn whole_number(
+    diags: &mut Diagnostics,
+    config: &Value,
+    attr: impl AttributeName,
+    min: i64,
+    max: i64,
+) {
+    let Field::Known(v) = field(config, attr) else {
         return;
     };
     let Some(n) = v.as_number() else {
@@ -161,38 +182,38 @@ pub fn whole_number(diags: &mut Diagnostics, config: &Value, name: &str, min: i6
         Some(i) if (min..=max).contains(&i) => {}
         _ => error(
             diags,
-            name,
+            attr,
             "Number out of range",
-            format!("`{name}` must be a whole number from {min} to {max}; got {n}."),
+            format!("`{attr}` must be a whole number from {min} to {max}; got {n}."),
         ),
     }
 }
 
 /// Any number ≥ 0.
-pub fn non_negative(diags: &mut Diagnostics, config: &Value, name: &str) {
-    if let Field::Known(v) = field(config, name)
+pub fn non_negative(diags: &mut Diagnostics, config: &Value, attr: impl AttributeName) {
+    if let Field::Known(v) = field(config, attr)
         && let Some(n) = v.as_number()
         && n.is_negative()
     {
         error(
             diags,
-            name,
+            attr,
             "Number must not be negative",
-            format!("`{name}` must be 0 or more; got {n}."),
+            format!("`{attr}` must be 0 or more; got {n}."),
         );
     }
 }
 
 /// `https://host[:port]`, or `http://` to a loopback address (the emulator, a local proxy).
-pub fn account_host(diags: &mut Diagnostics, config: &Value, name: &str) {
-    if let Some(s) = known_str(config, name)
+pub fn account_host(diags: &mut Diagnostics, config: &Value, attr: impl AttributeName) {
+    if let Some(s) = known_str(config, attr)
         && let Err(reason) = databricks_account_client::parse_host(s)
     {
         error(
             diags,
-            name,
+            attr,
             "Invalid account host",
-            format!("`{name}`: {reason}."),
+            format!("`{attr}`: {reason}."),
         );
     }
 }

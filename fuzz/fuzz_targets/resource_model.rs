@@ -19,7 +19,7 @@ use terraform_provider_databricks::protocol::backend::{
 use terraform_provider_databricks::protocol::cty::{Value, decode_msgpack, encode_msgpack};
 use terraform_provider_databricks::resource::workflow_connection::revoke::{self, Ledger};
 use terraform_provider_databricks::resource::workflow_connection::{
-    import, model, plan, upgrade, validate,
+    Attr, import, model, plan, upgrade, validate,
 };
 
 fuzz_target!(|data: &[u8]| {
@@ -87,14 +87,10 @@ fuzz_target!(|data: &[u8]| {
     }
 
     // Import, then the plan that follows it: the imported state is the prior state.
-    let names: Vec<&str> = r.names.iter().map(String::as_str).collect();
-    let imported = import::import(
-        ImportRequest {
-            id: import_id,
-            capabilities,
-        },
-        &names,
-    );
+    let imported = import::import(ImportRequest {
+        id: import_id,
+        capabilities,
+    });
     if imported.state.is_null() {
         assert!(
             imported.diagnostics.has_errors(),
@@ -164,7 +160,7 @@ fn run_plan(
 ) {
     let destroy = proposed.is_null();
     let create = prior.is_null();
-    let revokes = model::boolean(&prior, "revoke_secret_on_destroy") == Some(true);
+    let revokes = model::boolean(&prior, Attr::RevokeSecretOnDestroy) == Some(true);
     let carried = revoke::decode(prior_private);
     let planned = plan::plan(
         PlanRequest {

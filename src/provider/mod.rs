@@ -1,6 +1,7 @@
 //! The Databricks provider: its configuration and the resources it serves, as plain
 //! functions over decoded values. Knows nothing of gRPC or msgpack.
 
+mod attributes;
 pub mod config;
 pub mod profile;
 pub mod schema;
@@ -304,11 +305,7 @@ impl Backend for DatabricksProvider {
         request: ImportRequest,
         _cancel: CancellationToken,
     ) -> ImportResponse {
-        let names: Vec<&str> = match &self.connection_type {
-            Type::Object(attrs) => attrs.keys().map(String::as_str).collect(),
-            _ => Vec::new(),
-        };
-        workflow_connection::import::import(request, &names)
+        workflow_connection::import::import(request)
     }
 
     fn upgrade_resource_state(&self, _type_name: &str, request: UpgradeRequest) -> UpgradeResponse {

@@ -72,7 +72,10 @@ fn sources() -> Vec<Source> {
             template: "templates/resources/workflow_connection.md.tmpl",
             output: "docs/resources/workflow_connection.md",
             schema: workflow_connection::schema(),
-            must_mention: workflow_connection::schema::STATUS_VALUES.to_vec(),
+            must_mention: workflow_connection::Status::ALL
+                .iter()
+                .map(|s| s.as_str())
+                .collect(),
         },
     ]
 }

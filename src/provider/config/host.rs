@@ -6,10 +6,10 @@ use databricks_account_client::{
 };
 
 use crate::protocol::diagnostics::{Diagnostic, Diagnostics};
-use crate::protocol::path::AttributePath;
+use crate::provider::attributes::ProviderAttr;
 
 use super::profiles::ProfileRef;
-use super::{INVALID_HOST_VARIABLE, Source, Sourced, WORKSPACE_HOST};
+use super::{INVALID_HOST_VARIABLE, Source, Sourced, WORKSPACE_HOST, variable_name};
 
 /// Where account API calls go when no host is configured.
 pub(super) fn per_cloud_defaults() -> String {
@@ -46,7 +46,7 @@ pub(super) fn resolve_host(
 ) -> Option<Sourced<AccountHost>> {
     let candidates = [
         (argument, Source::Argument),
-        (variable, Source::Variable("DATABRICKS_HOST")),
+        (variable, Source::Variable(ProviderAttr::Host)),
         (from_profile, Source::Profile),
     ];
     let mut skipped: Vec<(Source, WorkspaceHost)> = Vec::new();
@@ -66,7 +66,7 @@ pub(super) fn resolve_host(
             // An argument's error comes from `validate`; a profile's host was checked with
             // the profile.
             Err(reason) => {
-                if source == Source::Variable("DATABRICKS_HOST") {
+                if source == Source::Variable(ProviderAttr::Host) {
                     invalid_variable = Some(reason);
                 }
             }
@@ -80,7 +80,7 @@ pub(super) fn resolve_host(
     let (host, instead) = match (chosen, derived) {
         (Some(h), _) => {
             let from = match h.source {
-                Source::Variable(v) => v.to_owned(),
+                Source::Variable(attr) => variable_name(attr).to_owned(),
                 Source::Profile => format!(
                     "`host` of {}",
                     profile.map(ProfileRef::describe).unwrap_or_default()
@@ -115,8 +115,8 @@ pub(super) fn resolve_host(
                 "",
                 "Set `host` to an account console, a proxy or an emulator, or remove it.",
             ),
-            Source::Variable(v) => (
-                (*v).to_owned(),
+            Source::Variable(attr) => (
+                variable_name(*attr).to_owned(),
                 " (it is probably set for the official Databricks provider)",
                 "To send them to a host of your own (a proxy, an emulator), set `host` on this \
                  provider's block.",
@@ -140,7 +140,7 @@ pub(super) fn resolve_host(
                     ws.origin, ws.deployment
                 ),
             )
-            .at(AttributePath::attr("host")),
+            .at(ProviderAttr::Host.path()),
         );
     }
     if let Some(reason) = invalid_variable {
@@ -154,7 +154,7 @@ pub(super) fn resolve_host(
                      this provider's block."
                 ),
             )
-            .at(AttributePath::attr("host")),
+            .at(ProviderAttr::Host.path()),
         );
     }
     host

@@ -4,15 +4,14 @@
 use databricks_account_client::{AccountHost, HostKind, SecretString, classify_host, parse_host};
 
 use crate::protocol::diagnostics::{Diagnostic, Diagnostics};
-use crate::protocol::path::AttributePath;
+use crate::provider::attributes::ProviderAttr;
 use crate::resource::Management;
 use crate::validation as check;
 
 use super::profiles::Loaded;
 use super::{
-    ACCOUNT_ID, Attr, CLIENT_ID, CLIENT_SECRET, INCOMPLETE_MANAGEMENT,
-    INCOMPLETE_MANAGEMENT_IGNORED, INVALID_MANAGEMENT_IGNORED, PROFILE_OVERRIDDEN, Source, Sourced,
-    and_list,
+    INCOMPLETE_MANAGEMENT, INCOMPLETE_MANAGEMENT_IGNORED, INVALID_MANAGEMENT_IGNORED,
+    PROFILE_OVERRIDDEN, Source, Sourced, and_list, variable_name, what,
 };
 
 /// Warns when environment variables replace values of the profile in use: precedence is per
@@ -26,9 +25,9 @@ pub(super) fn warn_of_overrides(
     diags: &mut Diagnostics,
 ) {
     let profile = &loaded.creds;
-    let mut overridden: Vec<(&'static str, &'static str)> = Vec::new();
+    let mut overridden: Vec<(ProviderAttr, &'static str)> = Vec::new();
     let from_variable = |source: Source| match source {
-        Source::Variable(v) => Some(v),
+        Source::Variable(attr) => Some(variable_name(attr)),
         _ => None,
     };
     if let Some(h) = host
@@ -37,30 +36,30 @@ pub(super) fn warn_of_overrides(
         && !matches!(classify_host(theirs), HostKind::Workspace(_))
         && parse_host(theirs).ok().as_ref() != Some(&h.value)
     {
-        overridden.push(("host", v));
+        overridden.push((ProviderAttr::Host, v));
     }
     for (attr, value, theirs) in [
-        (&ACCOUNT_ID, ids[0], &profile.account_id),
-        (&CLIENT_ID, ids[1], &profile.client_id),
+        (ProviderAttr::AccountId, ids[0], &profile.account_id),
+        (ProviderAttr::ClientId, ids[1], &profile.client_id),
     ] {
         if let Some(s) = value
             && let Some(v) = from_variable(s.source)
             && !s.value.eq_ignore_ascii_case(theirs)
         {
-            overridden.push((attr.name, v));
+            overridden.push((attr, v));
         }
     }
     if let Some(s) = secret
         && let Some(v) = from_variable(s.source)
         && s.value.expose_secret() != profile.client_secret.expose_secret()
     {
-        overridden.push((CLIENT_SECRET.name, v));
+        overridden.push((ProviderAttr::ClientSecret, v));
     }
     if overridden.is_empty() {
         return;
     }
     let variables: Vec<&str> = overridden.iter().map(|(_, v)| *v).collect();
-    let keys: Vec<&str> = overridden.iter().map(|(k, _)| *k).collect();
+    let keys: Vec<&str> = overridden.iter().map(|(k, _)| k.name()).collect();
     let arguments: Vec<String> = keys.iter().map(|k| format!("`{k}`")).collect();
     let one = overridden.len() == 1;
     diags.push(
@@ -81,7 +80,7 @@ pub(super) fn warn_of_overrides(
                 if one { "it" } else { "them" },
             ),
         )
-        .at(AttributePath::attr("profile")),
+        .at(ProviderAttr::Profile.path()),
     );
 }
 
@@ -95,25 +94,31 @@ pub(super) fn management(
     client_secret: Option<Sourced<SecretString>>,
     diags: &mut Diagnostics,
 ) -> Option<Management> {
-    let sources: Vec<(&Attr, Option<Source>)> = vec![
-        (&ACCOUNT_ID, account_id.as_ref().map(|s| s.source)),
-        (&CLIENT_ID, client_id.as_ref().map(|s| s.source)),
-        (&CLIENT_SECRET, client_secret.as_ref().map(|s| s.source)),
+    let sources: Vec<(ProviderAttr, Option<Source>)> = vec![
+        (
+            ProviderAttr::AccountId,
+            account_id.as_ref().map(|s| s.source),
+        ),
+        (ProviderAttr::ClientId, client_id.as_ref().map(|s| s.source)),
+        (
+            ProviderAttr::ClientSecret,
+            client_secret.as_ref().map(|s| s.source),
+        ),
     ];
     let explicit = sources.iter().any(|(_, s)| *s == Some(Source::Argument));
     let (Some(account_id), Some(client_id), Some(client_secret)) =
         (account_id, client_id, client_secret)
     else {
-        let given: Vec<(&Attr, Source)> = sources
+        let given: Vec<(ProviderAttr, Source)> = sources
             .iter()
             .filter_map(|(a, s)| s.map(|s| (*a, s)))
             .collect();
-        let missing: Vec<&Attr> = sources
+        let missing: Vec<ProviderAttr> = sources
             .iter()
             .filter(|(_, s)| s.is_none())
             .map(|(a, _)| *a)
             .collect();
-        let first_missing = missing.first().map_or("client_id", |a| a.name);
+        let first_missing = missing.first().copied().unwrap_or(ProviderAttr::ClientId);
         if given.is_empty() {
             return None;
         }
@@ -121,11 +126,11 @@ pub(super) fn management(
             let given: Vec<String> = given
                 .iter()
                 .map(|(a, s)| match s {
-                    Source::Variable(v) => format!("`{}` (from {v})", a.name),
-                    _ => format!("`{}`", a.name),
+                    Source::Variable(v) => format!("`{a}` (from {})", variable_name(*v)),
+                    _ => format!("`{a}`"),
                 })
                 .collect();
-            let missing: Vec<String> = missing.iter().map(|a| format!("`{}`", a.name)).collect();
+            let missing: Vec<String> = missing.iter().map(|a| format!("`{a}`")).collect();
             diags.push(
                 Diagnostic::error(
                     INCOMPLETE_MANAGEMENT,
@@ -142,22 +147,21 @@ pub(super) fn management(
                         if missing.len() == 1 { "is" } else { "are" },
                     ),
                 )
-                .at(AttributePath::attr(first_missing)),
+                .at(first_missing.path()),
             );
             return None;
         }
         // Only variables gave anything (a profile is used only when complete).
-        if given.len() == 1 && given[0].0.name == ACCOUNT_ID.name {
+        if given.len() == 1 && given[0].0 == ProviderAttr::AccountId {
             return None;
         }
-        let set: Vec<&str> = given.iter().map(|(a, _)| a.variable).collect();
+        let set: Vec<&str> = given.iter().map(|(a, _)| variable_name(*a)).collect();
         let lacking: Vec<String> = missing
             .iter()
-            .map(|a| format!("{} (`{}` or {})", a.what, a.name, a.variable))
+            .map(|a| format!("{} (`{a}` or {})", what(*a), variable_name(*a)))
             .collect();
-        let opt_in_arguments: Vec<String> =
-            missing.iter().map(|a| format!("`{}`", a.name)).collect();
-        let opt_in_variables: Vec<&str> = missing.iter().map(|a| a.variable).collect();
+        let opt_in_arguments: Vec<String> = missing.iter().map(|a| format!("`{a}`")).collect();
+        let opt_in_variables: Vec<&str> = missing.iter().map(|a| variable_name(*a)).collect();
         let one = set.len() == 1;
         diags.push(
             Diagnostic::warning(
@@ -183,21 +187,23 @@ pub(super) fn management(
                     and_list(&opt_in_variables),
                 ),
             )
-            .at(AttributePath::attr(first_missing)),
+            .at(first_missing.path()),
         );
         return None;
     };
     // Arguments were checked by `validate`, a profile's values with the profile.
-    let malformed: Vec<(&Attr, &'static str, &str)> =
-        [(&ACCOUNT_ID, &account_id), (&CLIENT_ID, &client_id)]
-            .into_iter()
-            .filter_map(|(attr, s)| match s.source {
-                Source::Variable(v) if !check::is_uuid(&s.value) => {
-                    Some((attr, v, s.value.as_str()))
-                }
-                _ => None,
-            })
-            .collect();
+    let malformed: Vec<(ProviderAttr, &'static str, &str)> = [
+        (ProviderAttr::AccountId, &account_id),
+        (ProviderAttr::ClientId, &client_id),
+    ]
+    .into_iter()
+    .filter_map(|(attr, s)| match s.source {
+        Source::Variable(v) if !check::is_uuid(&s.value) => {
+            Some((attr, variable_name(v), s.value.as_str()))
+        }
+        _ => None,
+    })
+    .collect();
     if malformed.is_empty() {
         return Some(Management {
             account_id: account_id.value,
@@ -214,17 +220,18 @@ pub(super) fn management(
                         "{variable} is \"{value}\", but {} of the management credentials must be \
                          a UUID like 0d2a7b1c-1234-4abc-9def-0123456789ab. Correct the variable, \
                          or set `{}` on this provider's block.",
-                        attr.what, attr.name
+                        what(attr),
+                        attr
                     ),
                 )
-                .at(AttributePath::attr(attr.name)),
+                .at(attr.path()),
             );
         }
         return None;
     }
     let first_bad = malformed
         .first()
-        .map_or(ACCOUNT_ID.name, |(a, _, _)| a.name);
+        .map_or(ProviderAttr::AccountId, |(a, _, _)| *a);
     let shown: Vec<String> = malformed
         .iter()
         .map(|(_, variable, value)| format!("{variable} is \"{value}\""))
@@ -242,7 +249,7 @@ pub(super) fn management(
                 and_list(&shown)
             ),
         )
-        .at(AttributePath::attr(first_bad)),
+        .at(first_bad.path()),
     );
     None
 }

@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 
 use crate::protocol::diagnostics::{Diagnostic, Diagnostics};
-use crate::protocol::path::AttributePath;
+use crate::provider::attributes::ProviderAttr;
 use crate::provider::profile::{self, AccountProfile, ConfigFile, FileError, Unusable};
 
 use super::host::shown_host;
@@ -61,25 +61,25 @@ fn expand_home(path: &str, home: Option<&str>) -> Option<PathBuf> {
 /// elsewhere). A profile that cannot be used is an error when the argument asked for it, a
 /// warning when the variable did (it is then ignored), and silence for `DEFAULT`.
 pub(super) fn load_profile(
-    arg: &dyn Fn(&str) -> Option<String>,
-    var: &dyn Fn(&str) -> Option<String>,
+    arg: &dyn Fn(ProviderAttr) -> Option<String>,
+    var: &dyn Fn(ProviderAttr) -> Option<String>,
+    home: Option<String>,
     configured_elsewhere: bool,
     diags: &mut Diagnostics,
 ) -> Option<Loaded> {
-    let (name, asked) = match (arg("profile"), var("DATABRICKS_CONFIG_PROFILE")) {
+    let (name, asked) = match (arg(ProviderAttr::Profile), var(ProviderAttr::Profile)) {
         (Some(name), _) => (name, Asked::Argument),
         (None, Some(name)) => (name, Asked::Variable),
         (None, None) if configured_elsewhere => return None,
         (None, None) => (profile::DEFAULT_PROFILE.to_owned(), Asked::Unasked),
     };
-    let file_argument = arg("config_file");
+    let file_argument = arg(ProviderAttr::ConfigFile);
     let report = Report {
         asked,
         name: &name,
         file_from_argument: file_argument.is_some(),
     };
-    let home = var("HOME");
-    let path = match file_argument.or_else(|| var("DATABRICKS_CONFIG_FILE")) {
+    let path = match file_argument.or_else(|| var(ProviderAttr::ConfigFile)) {
         Some(path) => expand_home(&path, home.as_deref()),
         None => home.map(|h| PathBuf::from(h).join(profile::DEFAULT_FILE)),
     };
@@ -195,7 +195,7 @@ impl Report<'_> {
                          file, or remove it to use ~/.databrickscfg."
                     ),
                 )
-                .at(AttributePath::attr("config_file")),
+                .at(ProviderAttr::ConfigFile.path()),
             );
             return;
         }
@@ -210,7 +210,7 @@ impl Report<'_> {
                         self.name,
                     ),
                 )
-                .at(AttributePath::attr("profile")),
+                .at(ProviderAttr::Profile.path()),
             ),
             Asked::Variable => diags.push(self.variable_warning(CONFIG_FILE_UNREADABLE, &what)),
             Asked::Unasked => {}
@@ -229,7 +229,7 @@ impl Report<'_> {
                          principal. Or remove `profile`."
                     ),
                 )
-                .at(AttributePath::attr("profile")),
+                .at(ProviderAttr::Profile.path()),
             ),
             Asked::Variable => diags.push(self.variable_warning(summary, &what)),
             Asked::Unasked => {}
@@ -247,6 +247,6 @@ impl Report<'_> {
                 self.name
             ),
         )
-        .at(AttributePath::attr("profile"))
+        .at(ProviderAttr::Profile.path())
     }
 }

@@ -9,6 +9,7 @@ use crate::protocol::cty::Value;
 use crate::protocol::diagnostics::Diagnostic;
 use crate::validation::{is_decimal_id, is_uuid};
 
+use super::attributes::{Attr, Status};
 use super::model::{self, DEFAULT_EXPIRY_WARNING_DAYS};
 use super::validate::CLOUDS;
 
@@ -16,26 +17,26 @@ const FORMAT: &str = "<cloud_provider>/<account_id>/<service_principal_id>/<secr
     connection's `id`), e.g. \
     aws/0d2a7b1c-1234-4abc-9def-0123456789ab/2323502488275632/09094e3230c8…";
 
-pub fn import(request: ImportRequest, attribute_names: &[&str]) -> ImportResponse {
+pub fn import(request: ImportRequest) -> ImportResponse {
     match parse(&request.id) {
         Ok([cloud, account, sp, secret]) => {
-            let mut state = model::null_object(attribute_names.iter().copied());
-            model::set(&mut state, "cloud_provider", model::string(cloud));
-            model::set(&mut state, "account_id", model::string(account));
-            model::set(&mut state, "service_principal_id", model::string(sp));
-            model::set(&mut state, "secret_id", model::string(secret));
+            let mut state = model::null_object(Attr::ALL);
+            model::set(&mut state, Attr::CloudProvider, model::string(cloud));
+            model::set(&mut state, Attr::AccountId, model::string(account));
+            model::set(&mut state, Attr::ServicePrincipalId, model::string(sp));
+            model::set(&mut state, Attr::SecretId, model::string(secret));
             model::set(
                 &mut state,
-                "id",
+                Attr::Id,
                 model::string(model::id_of(cloud, account, sp, secret)),
             );
             model::set(
                 &mut state,
-                "expiry_warning_days",
+                Attr::ExpiryWarningDays,
                 model::number(DEFAULT_EXPIRY_WARNING_DAYS),
             );
-            model::set(&mut state, "revoke_secret_on_destroy", Value::Bool(false));
-            model::set(&mut state, "status", model::string("unchecked"));
+            model::set(&mut state, Attr::RevokeSecretOnDestroy, Value::Bool(false));
+            model::set_status(&mut state, Status::Unchecked);
             ImportResponse {
                 state,
                 private: Vec::new(),
@@ -125,23 +126,10 @@ mod tests {
     #[test]
     fn the_imported_id_is_the_import_id() {
         let id = "gcp/0d2a7b1c-1234-4abc-9def-0123456789ab/2323502488275632/09094e32";
-        let names = [
-            "id",
-            "cloud_provider",
-            "account_id",
-            "service_principal_id",
-            "secret_id",
-            "expiry_warning_days",
-            "revoke_secret_on_destroy",
-            "status",
-        ];
-        let r = import(
-            ImportRequest {
-                id: id.into(),
-                capabilities: Default::default(),
-            },
-            &names,
-        );
-        assert_eq!(model::text(&r.state, "id"), Some(id));
+        let r = import(ImportRequest {
+            id: id.into(),
+            capabilities: Default::default(),
+        });
+        assert_eq!(model::text(&r.state, Attr::Id), Some(id));
     }
 }

@@ -2,6 +2,7 @@
 //! functions over decoded values.
 
 pub mod apply;
+pub mod attributes;
 pub mod delete;
 pub mod import;
 pub mod model;
@@ -20,6 +21,7 @@ use crate::resource::Management;
 
 use revoke::Ledger;
 
+pub use attributes::{Attr, Status};
 pub use schema::{TYPE_NAME, schema};
 pub use validate::validate;
 

@@ -7,34 +7,35 @@ use databricks_account_client::{CheckFailure, Error as ClientError, ErrorKind, V
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
+use super::attributes::{Attr, Status};
 use crate::protocol::diagnostics::Diagnostic;
-use crate::protocol::path::AttributePath;
 
 /// The attribute a failed check is about, and a one-line summary.
-fn describe(status: VerifyStatus) -> (&'static str, &'static str) {
+fn describe(status: VerifyStatus) -> (Attr, &'static str) {
     match status {
-        VerifyStatus::Verified => ("status", "Connection verified"),
+        VerifyStatus::Verified => (Attr::Status, "Connection verified"),
         // The secret is what was refused, but the client ID names the pair without showing it.
-        VerifyStatus::CredentialsRejected => {
-            ("client_id", "Databricks refused the client ID and secret")
-        }
+        VerifyStatus::CredentialsRejected => (
+            Attr::ClientId,
+            "Databricks refused the client ID and secret",
+        ),
         VerifyStatus::ServicePrincipalNotFound => {
-            ("service_principal_id", "Service principal not found")
+            (Attr::ServicePrincipalId, "Service principal not found")
         }
         VerifyStatus::ServicePrincipalInactive => {
-            ("service_principal_id", "Service principal is deactivated")
+            (Attr::ServicePrincipalId, "Service principal is deactivated")
         }
         VerifyStatus::ClientIdMismatch => (
-            "client_id",
+            Attr::ClientId,
             "Client ID is not the service principal's application ID",
         ),
         VerifyStatus::NotAccountAdmin => (
-            "service_principal_id",
+            Attr::ServicePrincipalId,
             "Service principal is not an Account Admin",
         ),
-        VerifyStatus::SecretNotFound => ("secret_id", "OAuth secret not found"),
-        VerifyStatus::SecretInactive => ("secret_id", "OAuth secret is not active"),
-        VerifyStatus::SecretExpired => ("secret_id", "OAuth secret has expired"),
+        VerifyStatus::SecretNotFound => (Attr::SecretId, "OAuth secret not found"),
+        VerifyStatus::SecretInactive => (Attr::SecretId, "OAuth secret is not active"),
+        VerifyStatus::SecretExpired => (Attr::SecretId, "OAuth secret has expired"),
     }
 }
 
@@ -43,7 +44,7 @@ fn describe(status: VerifyStatus) -> (&'static str, &'static str) {
 pub fn check_failed(failure: &CheckFailure, context: &str) -> Diagnostic {
     let (attribute, summary) = describe(failure.status);
     Diagnostic::error(summary, format!("{} {context}", sentence(&failure.reason)))
-        .at(AttributePath::attr(attribute))
+        .at(attribute.path())
 }
 
 /// Drift found by a refresh: one warning per connection that names its new `status` once and
@@ -68,10 +69,10 @@ pub fn drift(failures: &[CheckFailure], connection: &str) -> Option<Diagnostic> 
             format!(
                 "{reasons} The connection's status is now \"{}\"; the next apply checks it again \
                  and fails until the cause is repaired.",
-                first.status.as_str()
+                Status::from(first.status)
             ),
         )
-        .at(AttributePath::attr(attribute)),
+        .at(attribute.path()),
     )
 }
 
@@ -127,7 +128,7 @@ pub fn expiry_warning(
                 left.whole_days()
             ),
         )
-        .at(AttributePath::attr("secret_id")),
+        .at(Attr::SecretId.path()),
     )
 }
 
@@ -177,14 +178,20 @@ mod tests {
     fn no_failure_points_at_a_secret_attribute() {
         for status in VerifyStatus::ALL {
             let (attribute, _) = describe(status);
-            assert!(!attribute.starts_with("client_secret"), "{status}");
+            assert!(
+                !matches!(attribute, Attr::ClientSecret | Attr::ClientSecretWo),
+                "{status}"
+            );
         }
-        assert_eq!(describe(VerifyStatus::CredentialsRejected).0, "client_id");
+        assert_eq!(
+            describe(VerifyStatus::CredentialsRejected).0,
+            Attr::ClientId
+        );
         assert_eq!(
             describe(VerifyStatus::NotAccountAdmin).0,
-            "service_principal_id"
+            Attr::ServicePrincipalId
         );
-        assert_eq!(describe(VerifyStatus::SecretExpired).0, "secret_id");
+        assert_eq!(describe(VerifyStatus::SecretExpired).0, Attr::SecretId);
     }
 
     #[test]
