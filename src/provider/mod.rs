@@ -3,7 +3,7 @@
 
 mod attributes;
 pub mod config;
-pub mod profile;
+pub mod databrickscfg;
 pub mod schema;
 
 use std::sync::atomic::{AtomicBool, Ordering};

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
 
-use super::MAX_DEPTH;
+use super::depth::MAX_DEPTH;
 use super::error::{EncodeError, PathStep, RawError};
 use super::number::Number;
 use super::refinements::Refinements;

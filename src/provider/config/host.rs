@@ -8,8 +8,8 @@ use databricks_account_client::{
 use crate::protocol::diagnostics::{Diagnostic, Diagnostics};
 use crate::provider::attributes::ProviderAttr;
 
-use super::profiles::ProfileRef;
-use super::{INVALID_HOST_VARIABLE, Source, Sourced, WORKSPACE_HOST, variable_name};
+use super::messages::{INVALID_HOST_VARIABLE, WORKSPACE_HOST};
+use super::source::{ProfileRef, Source, Sourced, variable_name};
 
 /// Where account API calls go when no host is configured.
 pub(super) fn per_cloud_defaults() -> String {
@@ -21,15 +21,6 @@ pub(super) fn per_cloud_defaults() -> String {
         "the account console of each connection's cloud_provider: {}",
         each.join(", ")
     )
-}
-
-/// A host as it may be shown: a workspace's origin, a valid host's URL, nothing else (the
-/// text could hold user info).
-pub(super) fn shown_host(raw: &str) -> Option<String> {
-    match classify_host(raw) {
-        HostKind::Workspace(ws) => Some(ws.origin),
-        _ => parse_host(raw).ok().map(|h| h.as_str().to_owned()),
-    }
 }
 
 /// The host for account API calls: the first of argument, DATABRICKS_HOST, the profile's

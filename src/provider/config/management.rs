@@ -8,11 +8,12 @@ use crate::provider::attributes::ProviderAttr;
 use crate::resource::Management;
 use crate::validation as check;
 
-use super::profiles::Loaded;
-use super::{
+use super::messages::{
     INCOMPLETE_MANAGEMENT, INCOMPLETE_MANAGEMENT_IGNORED, INVALID_MANAGEMENT_IGNORED,
-    PROFILE_OVERRIDDEN, Source, Sourced, and_list, variable_name, what,
+    PROFILE_OVERRIDDEN, and_list, what,
 };
+use super::profiles::Loaded;
+use super::source::{Source, Sourced, variable_name};
 
 /// Warns when environment variables replace values of the profile in use: precedence is per
 /// attribute, so a variable set for the official provider would otherwise silently pair with

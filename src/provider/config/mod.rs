@@ -10,7 +10,9 @@
 
 mod host;
 mod management;
+mod messages;
 mod profiles;
+mod source;
 
 use std::time::Duration;
 
@@ -18,7 +20,8 @@ use databricks_account_client::{AccountHost, HostKind, SecretString, classify_ho
 
 use host::resolve_host;
 use management::{management, warn_of_overrides};
-use profiles::{ProfileRef, load_profile};
+use profiles::load_profile;
+use source::{ProfileRef, first};
 
 use crate::protocol::cty::Value;
 use crate::protocol::diagnostics::{Diagnostic, Diagnostics};
@@ -125,88 +128,6 @@ fn pending_warning(unknown: &[&str]) -> Diagnostic {
             if unknown.len() == 1 { "s" } else { "" }
         ),
     )
-}
-
-// Summaries of the configure diagnostics (the README's troubleshooting section quotes them).
-pub const INCOMPLETE_MANAGEMENT: &str = "Incomplete management credentials";
-pub const INCOMPLETE_MANAGEMENT_IGNORED: &str = "Incomplete management credentials ignored";
-pub const INVALID_MANAGEMENT_IGNORED: &str = "Invalid management credentials ignored";
-pub const WORKSPACE_HOST: &str = "Workspace host not used for account API calls";
-pub const INVALID_HOST_VARIABLE: &str = "Invalid DATABRICKS_HOST ignored";
-pub const PROFILE_OVERRIDDEN: &str = "Environment variables override the Databricks config profile";
-pub const CONFIG_FILE_UNREADABLE: &str = "Cannot read the Databricks config file";
-pub const PROFILE_NOT_FOUND: &str = "Databricks config profile not found";
-pub const PROFILE_WORKSPACE_LEVEL: &str = "Workspace-level Databricks config profile";
-pub const PROFILE_NO_CLIENT_CREDENTIALS: &str =
-    "Databricks config profile without OAuth client credentials";
-pub const PROFILE_INVALID_VALUE: &str = "Invalid value in a Databricks config profile";
-
-/// Where one setting came from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Source {
-    /// The provider block's argument.
-    Argument,
-    /// The environment variable of the attribute.
-    Variable(ProviderAttr),
-    /// The config profile in use.
-    Profile,
-    /// Derived from a workspace host (the account console of its cloud).
-    Derived,
-}
-
-#[derive(Clone, Debug)]
-struct Sourced<T> {
-    value: T,
-    source: Source,
-}
-
-/// The first of argument, variable (with the attribute it stands in for) and profile that has
-/// a value.
-fn first<T>(
-    (argument, variable): (Option<T>, Option<(ProviderAttr, T)>),
-    profile: Option<T>,
-) -> Option<Sourced<T>> {
-    let sourced = |source| move |value| Sourced { value, source };
-    argument
-        .map(sourced(Source::Argument))
-        .or_else(|| {
-            variable.map(|(attr, value)| Sourced {
-                value,
-                source: Source::Variable(attr),
-            })
-        })
-        .or_else(|| profile.map(sourced(Source::Profile)))
-}
-
-/// The environment variable that stands in for `attr` (empty for one without).
-fn variable_name(attr: ProviderAttr) -> &'static str {
-    attr.variable().unwrap_or_default()
-}
-
-/// How one of the management credentials is named in sentences.
-fn what(attr: ProviderAttr) -> &'static str {
-    match attr {
-        ProviderAttr::AccountId => "the account ID",
-        ProviderAttr::ClientId => "the client ID",
-        ProviderAttr::ClientSecret => "the client secret",
-        _ => attr.name(),
-    }
-}
-
-/// `a`, `a and b`, `a, b and c`.
-fn and_list<S: AsRef<str>>(items: &[S]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => one.as_ref().to_owned(),
-        [init @ .., last] => format!(
-            "{} and {}",
-            init.iter()
-                .map(AsRef::as_ref)
-                .collect::<Vec<_>>()
-                .join(", "),
-            last.as_ref()
-        ),
-    }
 }
 
 /// Resolves the final configuration: per attribute the argument, else the environment
@@ -352,6 +273,7 @@ pub fn resolve(
 
 #[cfg(test)]
 mod tests {
+    use super::messages::*;
     use super::*;
     use crate::protocol::cty::Value;
     use crate::protocol::path::AttributePath;

@@ -6,13 +6,13 @@ use std::path::PathBuf;
 
 use crate::protocol::diagnostics::{Diagnostic, Diagnostics};
 use crate::provider::attributes::ProviderAttr;
-use crate::provider::profile::{self, AccountProfile, ConfigFile, FileError, Unusable};
+use crate::provider::databrickscfg::{self, AccountProfile, ConfigFile, FileError, Unusable};
 
-use super::host::shown_host;
-use super::{
+use super::messages::{
     CONFIG_FILE_UNREADABLE, PROFILE_INVALID_VALUE, PROFILE_NO_CLIENT_CREDENTIALS,
-    PROFILE_NOT_FOUND, PROFILE_WORKSPACE_LEVEL, and_list,
+    PROFILE_NOT_FOUND, PROFILE_WORKSPACE_LEVEL, and_list, shown_host,
 };
+use super::source::ProfileRef;
 
 /// How the profile came to be read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -24,19 +24,6 @@ enum Asked {
     Variable,
     /// Nobody asked: `DEFAULT`, used only when it is complete; anything else is silence.
     Unasked,
-}
-
-/// The profile in use, for messages.
-#[derive(Clone, Debug)]
-pub(super) struct ProfileRef {
-    pub(super) name: String,
-    pub(super) file: PathBuf,
-}
-
-impl ProfileRef {
-    pub(super) fn describe(&self) -> String {
-        format!("profile \"{}\" in {}", self.name, self.file.display())
-    }
 }
 
 /// A profile that supplies settings.
@@ -71,7 +58,7 @@ pub(super) fn load_profile(
         (Some(name), _) => (name, Asked::Argument),
         (None, Some(name)) => (name, Asked::Variable),
         (None, None) if configured_elsewhere => return None,
-        (None, None) => (profile::DEFAULT_PROFILE.to_owned(), Asked::Unasked),
+        (None, None) => (databrickscfg::DEFAULT_PROFILE.to_owned(), Asked::Unasked),
     };
     let file_argument = arg(ProviderAttr::ConfigFile);
     let report = Report {
@@ -81,7 +68,7 @@ pub(super) fn load_profile(
     };
     let path = match file_argument.or_else(|| var(ProviderAttr::ConfigFile)) {
         Some(path) => expand_home(&path, home.as_deref()),
-        None => home.map(|h| PathBuf::from(h).join(profile::DEFAULT_FILE)),
+        None => home.map(|h| PathBuf::from(h).join(databrickscfg::DEFAULT_FILE)),
     };
     let Some(file) = path else {
         report.file_problem(

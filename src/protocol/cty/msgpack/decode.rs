@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use rmp::Marker;
 
-use super::super::MAX_DEPTH;
+use super::super::depth::MAX_DEPTH;
 use super::super::error::{PathStep, RawError};
 use super::super::number::Number;
 use super::super::types::Type;

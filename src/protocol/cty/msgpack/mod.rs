@@ -43,7 +43,7 @@ pub fn encode_msgpack(value: &Value, ty: &Type) -> Result<Vec<u8>, EncodeError> 
 mod tests {
     use std::collections::BTreeMap;
 
-    use super::super::MAX_DEPTH;
+    use super::super::depth::MAX_DEPTH;
     use super::super::number::Number;
     use super::super::refinements::Refinements;
     use super::super::strategies::{ValueOpts, arb_type, arb_typed_value};

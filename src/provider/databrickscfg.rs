@@ -1,5 +1,5 @@
-//! Databricks config profiles: the INI file that the Databricks CLI and SDKs share
-//! (`~/.databrickscfg`), read the way the Go SDK reads it (and with it the official Databricks
+//! Parsing the Databricks config file (`~/.databrickscfg`): the INI file of profiles that the
+//! Databricks CLI and SDKs share, read the way the Go SDK reads it (and with it the official Databricks
 //! provider, so both providers see the same profiles):
 //!
 //! - one section per profile; keys before the first section header belong to `DEFAULT`;
@@ -28,6 +28,18 @@ pub const DEFAULT_PROFILE: &str = "DEFAULT";
 
 /// The default file, relative to the home directory.
 pub const DEFAULT_FILE: &str = ".databrickscfg";
+
+/// The keys of a profile this provider reads.
+pub mod key {
+    pub const HOST: &str = "host";
+    pub const ACCOUNT_ID: &str = "account_id";
+    pub const CLIENT_ID: &str = "client_id";
+    pub const CLIENT_SECRET: &str = "client_secret";
+    /// The authentication method the SDKs would use (not a secret).
+    pub const AUTH_TYPE: &str = "auth_type";
+    /// A personal access token; only its presence is kept.
+    pub const TOKEN: &str = "token";
+}
 
 /// Larger files are refused rather than read (a config file is a few hundred bytes; this
 /// guards against a path such as `/dev/zero`).
@@ -113,12 +125,12 @@ impl Profile {
         };
         Self {
             name: name.to_owned(),
-            host: text("host"),
-            account_id: text("account_id"),
-            client_id: text("client_id"),
-            client_secret: text("client_secret").map(SecretString::from),
-            auth_type: text("auth_type"),
-            has_token: text("token").is_some(),
+            host: text(key::HOST),
+            account_id: text(key::ACCOUNT_ID),
+            client_id: text(key::CLIENT_ID),
+            client_secret: text(key::CLIENT_SECRET).map(SecretString::from),
+            auth_type: text(key::AUTH_TYPE),
+            has_token: text(key::TOKEN).is_some(),
             keys: values.keys().cloned().collect(),
         }
     }
@@ -132,15 +144,15 @@ impl Profile {
         };
         let (Some(client_id), Some(client_secret)) = (&self.client_id, &self.client_secret) else {
             let missing = [
-                ("client_id", self.client_id.is_none()),
-                ("client_secret", self.client_secret.is_none()),
+                (key::CLIENT_ID, self.client_id.is_none()),
+                (key::CLIENT_SECRET, self.client_secret.is_none()),
             ]
             .into_iter()
             .filter_map(|(key, absent)| absent.then_some(key))
             .collect();
             return Err(Unusable::NoClientCredentials { missing });
         };
-        for (key, value) in [("account_id", account_id), ("client_id", client_id)] {
+        for (key, value) in [(key::ACCOUNT_ID, account_id), (key::CLIENT_ID, client_id)] {
             if !is_uuid(value) {
                 return Err(Unusable::InvalidValue {
                     key,
@@ -155,7 +167,7 @@ impl Profile {
             && let Err(reason) = parse_host(host)
         {
             return Err(Unusable::InvalidValue {
-                key: "host",
+                key: key::HOST,
                 reason: reason.to_string(),
             });
         }
@@ -324,7 +336,7 @@ mod tests {
         assert_eq!(
             file.profile("p").unwrap().account_level().unwrap_err(),
             Unusable::NoClientCredentials {
-                missing: vec!["client_secret"]
+                missing: vec![key::CLIENT_SECRET]
             }
         );
     }
@@ -340,11 +352,11 @@ mod tests {
         assert_eq!(
             p.account_level().unwrap_err(),
             Unusable::NoClientCredentials {
-                missing: vec!["client_id", "client_secret"]
+                missing: vec![key::CLIENT_ID, key::CLIENT_SECRET]
             }
         );
         assert!(!format!("{file:?}").contains("dapiSECRET"));
-        assert_eq!(p.keys, vec!["account_id", "host", "token"]);
+        assert_eq!(p.keys, vec![key::ACCOUNT_ID, key::HOST, key::TOKEN]);
     }
 
     #[test]
@@ -372,7 +384,7 @@ mod tests {
         assert!(profile("host = https://adb-1.2.azuredatabricks.net/?o=1").is_ok());
         assert!(matches!(
             profile("host = http://10.0.0.1"),
-            Err(Unusable::InvalidValue { key: "host", .. })
+            Err(Unusable::InvalidValue { key: key::HOST, .. })
         ));
         let bad_id = parse(&format!(
             "[p]\naccount_id = acc-1\nclient_id = {CLIENT}\nclient_secret = d\n"
@@ -380,7 +392,7 @@ mod tests {
         assert!(matches!(
             bad_id.profile("p").unwrap().account_level(),
             Err(Unusable::InvalidValue {
-                key: "account_id",
+                key: key::ACCOUNT_ID,
                 ..
             })
         ));
