@@ -6,9 +6,8 @@ use time::OffsetDateTime;
 
 use crate::protocol::backend::{PlanRequest, PlanResponse};
 use crate::protocol::cty::Value;
-use crate::protocol::diagnostics::Diagnostics;
-
-use crate::protocol::diagnostics::Diagnostic;
+use crate::protocol::diagnostics::{Diagnostic, Diagnostics};
+use crate::protocol::path::AttributePath;
 use crate::resource::Management;
 
 use super::attributes::{Attr, Role, Status};
@@ -36,7 +35,6 @@ impl PlanContext<'_> {
 }
 
 pub fn plan(request: PlanRequest, ctx: &PlanContext<'_>) -> PlanResponse {
-    let ledger = ctx.ledger;
     let PlanRequest {
         prior_state,
         proposed_new_state,
@@ -44,121 +42,153 @@ pub fn plan(request: PlanRequest, ctx: &PlanContext<'_>) -> PlanResponse {
         prior_private,
         ..
     } = request;
-    let mut diagnostics = Diagnostics::new();
-
-    // Destroy: plan absence, and decide what the delete does with the secret.
     if proposed_new_state.is_null() {
-        let mut planned_private = Vec::new();
-        if revokes_on_destroy(&prior_state) {
-            // Refused here rather than half-way through a destroy of many objects.
-            if model::is_null(&prior_state, Attr::ClientSecret)
-                && ctx.can_revoke_unstored_secret(&prior_state) == Some(false)
-            {
-                diagnostics.push(cannot_revoke_write_only(&prior_state, true));
-            } else {
-                match ledger.destroy(&prior_state) {
-                    Ok(decision) => planned_private = revoke::encode(&decision),
-                    Err(d) => diagnostics.push(d),
-                }
-            }
-        }
-        return PlanResponse {
-            planned_state: Value::Null,
-            requires_replace: Vec::new(),
-            planned_private,
-            diagnostics,
-        };
+        return plan_destroy(&prior_state, ctx);
     }
-
     let mut planned = proposed_new_state;
     apply_defaults(&mut planned, &config);
     // Write-only values never appear in a plan.
     model::set(&mut planned, Attr::ClientSecretWo, Value::Null);
-    let mut planned_private = Vec::new();
 
-    let mut requires_replace = Vec::new();
-    if prior_state.is_null() {
-        // A create, or the second plan call of a replacement, whose prior private data is the
-        // first call's: it holds the old object's revocation decision, which the delete half
-        // of the replacement receives from this call.
-        plan_verification(&mut planned);
-        if let Some(decision) = revoke::decode(&prior_private) {
-            planned_private = revoke::encode(&decision);
-        }
-        if let Err(d) = ledger.keep(&planned) {
-            diagnostics.push(d);
-        }
+    let mut planned_response = if prior_state.is_null() {
+        plan_create(planned, &prior_private, ctx.ledger)
     } else {
-        for attr in Attr::identity() {
-            // An imported record does not know `client_id` yet (null): learning it from the
-            // configuration is an update, not a new object.
-            if model::is_null(&prior_state, attr) {
-                continue;
-            }
-            let same = model::same_identity(
-                attr,
-                model::get(&planned, attr),
-                model::get(&prior_state, attr),
-            );
-            if !same || model::is_unknown(&planned, attr) {
-                requires_replace.push(attr.path());
-            }
-        }
-        if !requires_replace.is_empty() {
-            // The first call of a replacement; Terraform plans the new object in a second
-            // call. Decide here, where both objects are known, what the old one's destroy does.
-            plan_verification(&mut planned);
-            if revokes_on_destroy(&prior_state) {
-                match ledger.replace(&prior_state, &planned) {
-                    Ok(decision) => planned_private = revoke::encode(&decision),
-                    Err(d) => diagnostics.push(d),
-                }
-            } else if let Err(d) = ledger.keep(&prior_state) {
-                // The old object holds its secret until it is destroyed, and for good if its
-                // replacement fails: another connection's destroy must not revoke it.
-                diagnostics.push(d);
-            }
+        let replaced = identity_changes(&prior_state, &planned);
+        if replaced.is_empty() {
+            plan_update(&prior_state, planned, ctx.ledger)
         } else {
-            let failed = recorded_failure(&prior_state);
-            match (change(&prior_state, &planned), failed) {
-                (Change::NeedsCheck, _) | (Change::None, true) => plan_verification(&mut planned),
-                _ => {
-                    // Nothing to check: the recorded observations stand. The ID follows a
-                    // change of case of an identity value.
-                    if let Some(id) = model::id_from(&planned) {
-                        model::set(&mut planned, Attr::Id, model::string(id));
-                    }
-                    if let Some(w) = expiry_warning(&planned) {
-                        diagnostics.push(w);
-                    }
-                }
+            plan_replacement(&prior_state, planned, replaced, ctx.ledger)
+        }
+    };
+    let planned = &planned_response.planned_state;
+    if revokes_on_destroy(planned)
+        && model::is_null(planned, Attr::ClientSecret)
+        && ctx.can_revoke_unstored_secret(planned) == Some(false)
+    {
+        let warning = cannot_revoke_write_only(planned, false);
+        planned_response.diagnostics.push(warning);
+    }
+    planned_response
+}
+
+/// A destroy plans absence, and decides what the delete does with the secret.
+fn plan_destroy(prior: &Value, ctx: &PlanContext<'_>) -> PlanResponse {
+    let mut response = response_for(Value::Null);
+    if !revokes_on_destroy(prior) {
+        return response;
+    }
+    // Refused here rather than half-way through a destroy of many objects.
+    if model::is_null(prior, Attr::ClientSecret)
+        && ctx.can_revoke_unstored_secret(prior) == Some(false)
+    {
+        response
+            .diagnostics
+            .push(cannot_revoke_write_only(prior, true));
+        return response;
+    }
+    match ctx.ledger.destroy(prior) {
+        Ok(decision) => response.planned_private = revoke::encode(&decision),
+        Err(d) => response.diagnostics.push(d),
+    }
+    response
+}
+
+/// A create, or the second plan call of a replacement, whose prior private data is the first
+/// call's: it holds the old object's revocation decision, which the delete half of the
+/// replacement receives from this call.
+fn plan_create(mut planned: Value, prior_private: &[u8], ledger: &Ledger) -> PlanResponse {
+    plan_verification(&mut planned);
+    let kept = ledger.keep(&planned);
+    let mut response = response_for(planned);
+    if let Some(decision) = revoke::decode(prior_private) {
+        response.planned_private = revoke::encode(&decision);
+    }
+    if let Err(d) = kept {
+        response.diagnostics.push(d);
+    }
+    response
+}
+
+/// The identity attributes whose planned value names another object than the recorded one.
+fn identity_changes(prior: &Value, planned: &Value) -> Vec<AttributePath> {
+    Attr::identity()
+        // An imported record does not know `client_id` yet (null): learning it from the
+        // configuration is an update, not a new object.
+        .filter(|&attr| !model::is_null(prior, attr))
+        .filter(|&attr| {
+            let same =
+                model::same_identity(attr, model::get(planned, attr), model::get(prior, attr));
+            !same || model::is_unknown(planned, attr)
+        })
+        .map(Attr::path)
+        .collect()
+}
+
+/// The first call of a replacement; Terraform plans the new object in a second call. Decided
+/// here, where both objects are known: what the old one's destroy does with its secret.
+fn plan_replacement(
+    prior: &Value,
+    mut planned: Value,
+    replaced: Vec<AttributePath>,
+    ledger: &Ledger,
+) -> PlanResponse {
+    plan_verification(&mut planned);
+    let decision = if revokes_on_destroy(prior) {
+        ledger.replace(prior, &planned).map(Some)
+    } else {
+        // The old object holds its secret until it is destroyed, and for good if its
+        // replacement fails: another connection's destroy must not revoke it.
+        ledger.keep(prior).map(|()| None)
+    };
+    let mut response = response_for(planned);
+    response.requires_replace = replaced;
+    match decision {
+        Ok(Some(decision)) => response.planned_private = revoke::encode(&decision),
+        Ok(None) => {}
+        Err(d) => response.diagnostics.push(d),
+    }
+    response
+}
+
+/// An update in place: checked when an argument Databricks must confirm changed or the
+/// recorded status is a failure; otherwise the recorded observations stand.
+fn plan_update(prior: &Value, mut planned: Value, ledger: &Ledger) -> PlanResponse {
+    let mut diagnostics = Diagnostics::new();
+    match (change(prior, &planned), recorded_failure(prior)) {
+        (Change::NeedsCheck, _) | (Change::None, true) => plan_verification(&mut planned),
+        _ => {
+            // Nothing to check. The ID follows a change of case of an identity value.
+            if let Some(id) = model::id_from(&planned) {
+                model::set(&mut planned, Attr::Id, model::string(id));
             }
-            if let Err(d) = ledger.keep(&planned) {
-                diagnostics.push(d);
-            }
-            // Terraform may still replace the object (`-replace`, `replace_triggered_by`)
-            // without asking: its new object then names the same secret, so the delete half
-            // of that replacement, which receives this decision, must keep it.
-            if revokes_on_destroy(&prior_state) {
-                planned_private = revoke::encode(&revoke::Decision::Keep {
-                    reason: "the connection that replaces it uses the same secret".into(),
-                });
+            if let Some(w) = expiry_warning(&planned) {
+                diagnostics.push(w);
             }
         }
     }
-
-    if revokes_on_destroy(&planned)
-        && model::is_null(&planned, Attr::ClientSecret)
-        && ctx.can_revoke_unstored_secret(&planned) == Some(false)
-    {
-        diagnostics.push(cannot_revoke_write_only(&planned, false));
+    if let Err(d) = ledger.keep(&planned) {
+        diagnostics.push(d);
     }
+    let mut response = response_for(planned);
+    response.diagnostics = diagnostics;
+    // Terraform may still replace the object (`-replace`, `replace_triggered_by`) without
+    // asking: its new object then names the same secret, so the delete half of that
+    // replacement, which receives this decision, must keep it.
+    if revokes_on_destroy(prior) {
+        response.planned_private = revoke::encode(&revoke::Decision::Keep {
+            reason: "the connection that replaces it uses the same secret".into(),
+        });
+    }
+    response
+}
 
+/// A plan of `state` that replaces nothing, carries no private data and says nothing yet.
+fn response_for(state: Value) -> PlanResponse {
     PlanResponse {
-        planned_state: planned,
-        requires_replace,
-        planned_private,
-        diagnostics,
+        planned_state: state,
+        requires_replace: Vec::new(),
+        planned_private: Vec::new(),
+        diagnostics: Diagnostics::new(),
     }
 }
 
@@ -263,7 +293,7 @@ fn plan_verification(planned: &mut Value) {
 
 /// The expiry warning of a connection whose recorded expiry stands, with the
 /// `expiry_warning_days` of the configuration being planned.
-fn expiry_warning(planned: &Value) -> Option<crate::protocol::diagnostics::Diagnostic> {
+fn expiry_warning(planned: &Value) -> Option<Diagnostic> {
     report::expiry_warning(
         model::text(planned, Attr::SecretExpireTime),
         model::whole_number(planned, Attr::ExpiryWarningDays)
