@@ -17,10 +17,11 @@ use terraform_provider_databricks::protocol::backend::{
     ClientCapabilities, ImportRequest, PlanRequest, UpgradeRequest,
 };
 use terraform_provider_databricks::protocol::cty::{Value, decode_msgpack, encode_msgpack};
-use terraform_provider_databricks::resource::workflow_connection::revoke::{self, Ledger};
-use terraform_provider_databricks::resource::workflow_connection::{
-    Attr, import, model, plan, upgrade, validate,
+use terraform_provider_databricks::resource::workflow_connection::fuzzing::revoke::{self, Ledger};
+use terraform_provider_databricks::resource::workflow_connection::fuzzing::{
+    import, model, plan, upgrade,
 };
+use terraform_provider_databricks::resource::workflow_connection::{Attr, validate};
 
 fuzz_target!(|data: &[u8]| {
     let r = resource();

@@ -22,9 +22,10 @@ use terraform_provider_databricks::protocol::cty::{Number, Value, encode_msgpack
 use terraform_provider_databricks::protocol::diagnostics::Severity;
 use terraform_provider_databricks::protocol::path::AttributePath;
 use terraform_provider_databricks::resource::workflow_connection::Attr;
-use terraform_provider_databricks::resource::workflow_connection::model;
-use terraform_provider_databricks::resource::workflow_connection::revoke::{self, Ledger};
-use terraform_provider_databricks::resource::workflow_connection::{plan, validate};
+use terraform_provider_databricks::resource::workflow_connection::fuzzing::model;
+use terraform_provider_databricks::resource::workflow_connection::fuzzing::plan;
+use terraform_provider_databricks::resource::workflow_connection::fuzzing::revoke::{self, Ledger};
+use terraform_provider_databricks::resource::workflow_connection::validate;
 use time::OffsetDateTime;
 
 const ACC: &str = "0d2a7b1c-1234-4abc-9def-0123456789ab";
@@ -157,8 +158,16 @@ fn recorded_state(expire: Option<&str>, days: Value, status: u8, revoke: bool) -
     ] {
         model::set(&mut v, k, model::string(x));
     }
-    model::set(&mut v, Attr::Id, model::string(format!("aws/{ACC}/{SP}/{SEC}")));
-    model::set(&mut v, Attr::SecretExpireTime, model::optional_string(expire));
+    model::set(
+        &mut v,
+        Attr::Id,
+        model::string(format!("aws/{ACC}/{SP}/{SEC}")),
+    );
+    model::set(
+        &mut v,
+        Attr::SecretExpireTime,
+        model::optional_string(expire),
+    );
     model::set(&mut v, Attr::ExpiryWarningDays, days);
     model::set(&mut v, Attr::RevokeSecretOnDestroy, Value::Bool(revoke));
     let status = match STATUSES.get(usize::from(status)) {

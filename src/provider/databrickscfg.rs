@@ -89,8 +89,6 @@ pub struct Profile {
     pub auth_type: Option<String>,
     /// Whether the section has a personal access token (`token`); its value is not kept.
     pub has_token: bool,
-    /// The names of every key in the section, sorted.
-    pub keys: Vec<String>,
 }
 
 /// A profile with the management credentials of an account.
@@ -131,7 +129,6 @@ impl Profile {
             client_secret: text(key::CLIENT_SECRET).map(SecretString::from),
             auth_type: text(key::AUTH_TYPE),
             has_token: text(key::TOKEN).is_some(),
-            keys: values.keys().cloned().collect(),
         }
     }
 
@@ -304,7 +301,6 @@ mod tests {
         assert!(file.profile("DEFAULT").is_none());
         assert!(file.profile("empty").is_none());
         assert_eq!(file.profile("Prod").unwrap().host, None);
-        assert_eq!(file.profile("Prod").unwrap().keys, vec!["HOST"]);
         assert_eq!(file.names(), vec!["Prod", "default"]);
     }
 
@@ -356,7 +352,6 @@ mod tests {
             }
         );
         assert!(!format!("{file:?}").contains("dapiSECRET"));
-        assert_eq!(p.keys, vec![key::ACCOUNT_ID, key::HOST, key::TOKEN]);
     }
 
     #[test]

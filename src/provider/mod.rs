@@ -2,14 +2,14 @@
 //! functions over decoded values. Knows nothing of gRPC or msgpack.
 
 mod attributes;
-pub mod config;
-pub mod databrickscfg;
+pub(crate) mod config;
+pub(crate) mod databrickscfg;
 pub mod schema;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
-use databricks_account_client::{Client, ClientConfig};
+use databricks_account_client::{Client, ClientConfig, ConfigError};
 
 use tokio_util::sync::CancellationToken;
 
@@ -121,26 +121,22 @@ impl DatabricksProvider {
     }
 }
 
-fn build_client(settings: &config::Settings, terraform_version: &str) -> Result<Client, String> {
-    let mut config = ClientConfig::new("terraform-provider-databricks", env!("CARGO_PKG_VERSION"))
-        .map_err(|e| e.to_string())?;
+fn build_client(
+    settings: &config::Settings,
+    terraform_version: &str,
+) -> Result<Client, ConfigError> {
+    let mut config = ClientConfig::new("terraform-provider-databricks", env!("CARGO_PKG_VERSION"))?;
     // Databricks' User-Agent convention: what runs the calls, then on whose behalf.
     if !terraform_version.is_empty() {
-        config
-            .add_user_agent("terraform", terraform_version)
-            .map_err(|e| e.to_string())?;
+        config.add_user_agent("terraform", terraform_version)?;
     }
-    config
-        .add_user_agent("resource", "workflow_connection")
-        .map_err(|e| e.to_string())?;
-    config
-        .add_user_agent("auth", "oauth-m2m")
-        .map_err(|e| e.to_string())?;
+    config.add_user_agent("resource", "workflow_connection")?;
+    config.add_user_agent("auth", "oauth-m2m")?;
     config.host = settings.host.clone();
     config.http_timeout = settings.http_timeout;
     config.retry_timeout = settings.retry_timeout;
     config.rate_limit = settings.rate_limit;
-    Client::new(config).map_err(|e| e.to_string())
+    Client::new(config)
 }
 
 fn not_configured() -> Diagnostics {
@@ -208,7 +204,11 @@ impl Backend for DatabricksProvider {
             None => match build_client(&settings, &terraform_version) {
                 Ok(client) => client,
                 Err(e) => {
-                    return Diagnostic::error("Cannot configure the Databricks client", e).into();
+                    return Diagnostic::error(
+                        "Cannot configure the Databricks client",
+                        format!("{e}."),
+                    )
+                    .into();
                 }
             },
         };

@@ -1,5 +1,7 @@
 //! Schema of the `provider "databricks"` block, one entry per [`ProviderAttr`].
 
+use databricks_account_client::{DEFAULT_HTTP_TIMEOUT, DEFAULT_RATE_LIMIT, DEFAULT_RETRY_TIMEOUT};
+
 use crate::protocol::cty::Type;
 use crate::protocol::schema::{Attribute, Schema};
 
@@ -59,15 +61,22 @@ fn definition(attr: ProviderAttr) -> Attribute {
             "Path of the Databricks config file that holds the profiles. Default \
              `~/.databrickscfg`. Environment variable: `DATABRICKS_CONFIG_FILE`.",
         ),
-        ProviderAttr::HttpTimeoutSeconds => Attribute::optional(name, Type::Number)
-            .describe("Timeout of one HTTP request, in seconds. Default `60`."),
-        ProviderAttr::RetryTimeoutSeconds => Attribute::optional(name, Type::Number).describe(
-            "Total time one operation may spend retrying rate-limited or temporarily \
-             unavailable requests, in seconds. Default `300`.",
-        ),
-        ProviderAttr::RateLimit => Attribute::optional(name, Type::Number).describe(
-            "Maximum requests per second to one account host. Default `15`. Environment \
-             variable: `DATABRICKS_RATE_LIMIT`.",
-        ),
+        ProviderAttr::HttpTimeoutSeconds => {
+            Attribute::optional(name, Type::Number).describe(&format!(
+                "Timeout of one HTTP request, in seconds. Default `{}`.",
+                DEFAULT_HTTP_TIMEOUT.as_secs()
+            ))
+        }
+        ProviderAttr::RetryTimeoutSeconds => {
+            Attribute::optional(name, Type::Number).describe(&format!(
+                "Total time one operation may spend retrying rate-limited or temporarily \
+                 unavailable requests, in seconds. Default `{}`.",
+                DEFAULT_RETRY_TIMEOUT.as_secs()
+            ))
+        }
+        ProviderAttr::RateLimit => Attribute::optional(name, Type::Number).describe(&format!(
+            "Maximum requests per second to one account host. Default `{DEFAULT_RATE_LIMIT}`. \
+             Environment variable: `DATABRICKS_RATE_LIMIT`."
+        )),
     }
 }

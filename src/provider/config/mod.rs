@@ -16,7 +16,10 @@ mod source;
 
 use std::time::Duration;
 
-use databricks_account_client::{AccountHost, HostKind, SecretString, classify_host, parse_host};
+use databricks_account_client::{
+    AccountHost, DEFAULT_HTTP_TIMEOUT, DEFAULT_RATE_LIMIT, DEFAULT_RETRY_TIMEOUT, HostKind,
+    SecretString, classify_host, parse_host,
+};
 
 use host::resolve_host;
 use management::{management, warn_of_overrides};
@@ -234,10 +237,10 @@ pub fn resolve(
                         )
                         .at(ProviderAttr::RateLimit.path()),
                     );
-                    15
+                    DEFAULT_RATE_LIMIT
                 }
             },
-            None => 15,
+            None => DEFAULT_RATE_LIMIT,
         },
     };
 
@@ -258,12 +261,10 @@ pub fn resolve(
         settings: Settings {
             host,
             management,
-            http_timeout: Duration::from_secs(
-                number(ProviderAttr::HttpTimeoutSeconds).unwrap_or(60),
-            ),
-            retry_timeout: Duration::from_secs(
-                number(ProviderAttr::RetryTimeoutSeconds).unwrap_or(300),
-            ),
+            http_timeout: number(ProviderAttr::HttpTimeoutSeconds)
+                .map_or(DEFAULT_HTTP_TIMEOUT, Duration::from_secs),
+            retry_timeout: number(ProviderAttr::RetryTimeoutSeconds)
+                .map_or(DEFAULT_RETRY_TIMEOUT, Duration::from_secs),
             rate_limit,
         },
         // Every diagnostic left is a warning.
