@@ -368,7 +368,7 @@ mod tests {
         assert!(!a.same_as(&ready(resolve(&config(&[]), |_| None))));
     }
 
-    // ---- Profiles, precedence and neighbours (DESIGN §3) ----
+    // ---- Profiles, precedence and neighbours ----
 
     const ACC: &str = "0d2a7b1c-1234-4abc-9def-0123456789ab";
     const CID: &str = "6f7c4a1e-2b3d-4e5f-8a9b-0c1d2e3f4a5b";
@@ -829,7 +829,7 @@ mod tests {
 
     #[test]
     fn an_argument_opts_in_and_then_incomplete_or_malformed_is_an_error() {
-        // The issue 9 case: credentials in the environment, the account ID on this block.
+        // Credentials in the environment, the account ID on this block.
         let vars = || {
             vec![
                 ("DATABRICKS_CLIENT_ID", CID.to_string()),
