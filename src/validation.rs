@@ -123,9 +123,48 @@ pub fn one_of(diags: &mut Diagnostics, config: &Value, attr: impl AttributeName,
     }
 }
 
-/// A service principal's SCIM ID: decimal digits, at most 20 (an int64 fits in 19).
-pub fn is_decimal_id(s: &str) -> bool {
-    !s.is_empty() && s.len() <= 20 && s.bytes().all(|b| b.is_ascii_digit())
+/// The largest service principal ID there can be: SCIM IDs are positive 64-bit numbers.
+pub const MAX_PRINCIPAL_ID: u64 = i64::MAX.unsigned_abs();
+
+/// Why a value is not a service principal's SCIM ID.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PrincipalIdProblem {
+    Blank,
+    /// Something other than the decimal digits 0-9.
+    NotDigits,
+    /// Digits of a number larger than [`MAX_PRINCIPAL_ID`]; `digits` without leading zeros.
+    TooLarge {
+        digits: usize,
+    },
+}
+
+/// Whether `s` is a service principal's SCIM ID: decimal digits of a number up to
+/// [`MAX_PRINCIPAL_ID`]. Leading zeros are allowed; they name the same principal.
+pub fn principal_id_problem(s: &str) -> Option<PrincipalIdProblem> {
+    if s.trim().is_empty() {
+        return Some(PrincipalIdProblem::Blank);
+    }
+    if !s.bytes().all(|b| b.is_ascii_digit()) {
+        return Some(PrincipalIdProblem::NotDigits);
+    }
+    let canonical = canonical_principal_id(s);
+    match canonical.parse::<u64>() {
+        Ok(n) if n <= MAX_PRINCIPAL_ID => None,
+        _ => Some(PrincipalIdProblem::TooLarge {
+            digits: canonical.len(),
+        }),
+    }
+}
+
+/// A service principal ID without leading zeros: `000123` and `123` name the same principal,
+/// and Databricks knows it as `123`.
+pub fn canonical_principal_id(s: &str) -> &str {
+    let trimmed = s.trim_start_matches('0');
+    if trimmed.is_empty() && !s.is_empty() {
+        &s[s.len() - 1..]
+    } else {
+        trimmed
+    }
 }
 
 /// The hyphenated 8-4-4-4-12 form Databricks shows for account and application IDs.
@@ -149,18 +188,36 @@ pub fn uuid(diags: &mut Diagnostics, config: &Value, attr: impl AttributeName, w
     }
 }
 
-pub fn digits(diags: &mut Diagnostics, config: &Value, attr: impl AttributeName, what: &str) {
-    if let Some(s) = known_str(config, attr)
-        && !is_decimal_id(s)
-    {
-        error(
+/// A service principal's SCIM ID ([`principal_id_problem`]); `what` names it in the message.
+pub fn principal_id(diags: &mut Diagnostics, config: &Value, attr: impl AttributeName, what: &str) {
+    let Some(s) = known_str(config, attr) else {
+        return;
+    };
+    match principal_id_problem(s) {
+        None => {}
+        Some(PrincipalIdProblem::Blank) => error(
+            diags,
+            attr,
+            "Value must not be blank",
+            format!("`{attr}` is empty or only whitespace; set it to {what}."),
+        ),
+        Some(PrincipalIdProblem::NotDigits) => error(
             diags,
             attr,
             "Invalid numeric ID",
             format!(
                 "`{attr}` must be {what}, decimal digits only (e.g. 2323502488275632); got \"{s}\"."
             ),
-        );
+        ),
+        Some(PrincipalIdProblem::TooLarge { digits }) => error(
+            diags,
+            attr,
+            "Numeric ID out of range",
+            format!(
+                "`{attr}` is a number of {digits} digits, larger than {what} can be: at most \
+                 {MAX_PRINCIPAL_ID} (19 digits)."
+            ),
+        ),
     }
 }
 

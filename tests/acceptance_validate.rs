@@ -137,6 +137,13 @@ fn every_invalid_input_fails_naming_the_attribute() {
             "service_principal_id",
             "Invalid numeric ID",
         ),
+        // Length and characters are separate rules with separate messages.
+        (
+            "principal ID of 21 digits",
+            vec![("service_principal_id", set("\"232350248827563212345\""))],
+            "service_principal_id",
+            "Numeric ID out of range",
+        ),
         (
             "blank secret ID",
             vec![("secret_id", set("\"\""))],

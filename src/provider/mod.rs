@@ -303,9 +303,11 @@ impl Backend for DatabricksProvider {
         &self,
         _type_name: &str,
         request: ImportRequest,
-        _cancel: CancellationToken,
+        cancel: CancellationToken,
     ) -> ImportResponse {
-        workflow_connection::import::import(request)
+        let configured = self.configured();
+        let ctx = configured.as_deref().and_then(|c| c.context(cancel));
+        workflow_connection::import::import(ctx.as_ref(), request).await
     }
 
     fn upgrade_resource_state(&self, _type_name: &str, request: UpgradeRequest) -> UpgradeResponse {

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use databricks_account_client::{Cloud, SecretString};
 
 use crate::protocol::cty::{Number, Value};
+use crate::validation::canonical_principal_id;
 
 use super::attributes::{Attr, Status};
 
@@ -91,15 +92,20 @@ fn compares_without_case(attr: Attr) -> bool {
 }
 
 /// Whether two values of identity attribute `attr` name the same object, as Databricks
-/// compares them.
+/// compares them: UUIDs and secret IDs in any case, principal IDs with or without leading
+/// zeros.
 pub fn same_identity(attr: Attr, a: Option<&Value>, b: Option<&Value>) -> bool {
     match (a.and_then(Value::as_str), b.and_then(Value::as_str)) {
         (Some(a), Some(b)) if compares_without_case(attr) => a.eq_ignore_ascii_case(b),
+        (Some(a), Some(b)) if attr == Attr::ServicePrincipalId => {
+            canonical_principal_id(a) == canonical_principal_id(b)
+        }
         _ => a == b,
     }
 }
 
-/// What a connection points at, from known values.
+/// What a connection points at, from known values, as Databricks names it (a principal ID
+/// without leading zeros).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Target {
     pub cloud: Cloud,
@@ -117,7 +123,8 @@ impl Target {
             cloud: text(object, Attr::CloudProvider)?.parse().ok()?,
             account_id: text(object, Attr::AccountId)?.to_string(),
             client_id: text(object, Attr::ClientId).map(str::to_string),
-            service_principal_id: text(object, Attr::ServicePrincipalId)?.to_string(),
+            service_principal_id: canonical_principal_id(text(object, Attr::ServicePrincipalId)?)
+                .to_string(),
             secret_id: text(object, Attr::SecretId)?.to_string(),
         })
     }
@@ -182,6 +189,16 @@ mod tests {
             v("b").as_ref()
         ));
         assert!(same_identity(Attr::SecretId, None, None));
+        assert!(same_identity(
+            Attr::ServicePrincipalId,
+            v("000123").as_ref(),
+            v("123").as_ref()
+        ));
+        assert!(!same_identity(
+            Attr::ServicePrincipalId,
+            v("1230").as_ref(),
+            v("123").as_ref()
+        ));
         assert!(!same_identity(Attr::SecretId, v("a").as_ref(), None));
     }
 

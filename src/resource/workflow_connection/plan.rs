@@ -625,6 +625,24 @@ mod tests {
     }
 
     #[test]
+    fn a_principal_id_with_leading_zeros_is_the_same_principal() {
+        let prior = recorded(&config(&[]));
+        let r = run(
+            prior,
+            config(&[(
+                Attr::ServicePrincipalId,
+                model::string("0002323502488275632"),
+            )]),
+        );
+        assert!(replaced(&r).is_empty(), "{:?}", replaced(&r));
+        assert!(!checks(&r), "a record-only change");
+        assert_eq!(
+            model::text(&r.planned_state, Attr::Id),
+            Some(format!("aws/{ACC}/0002323502488275632/09094e32").as_str())
+        );
+    }
+
+    #[test]
     fn a_replacement_that_keeps_the_secret_tells_its_delete_half_to_keep_it() {
         let ledger = Ledger::default();
         let revoking = config(&[(Attr::RevokeSecretOnDestroy, Value::Bool(true))]);

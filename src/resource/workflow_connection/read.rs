@@ -9,16 +9,23 @@ use crate::protocol::backend::{ReadRequest, ReadResponse};
 use crate::protocol::cty::Value;
 use crate::protocol::diagnostics::{Diagnostic, Diagnostics};
 
-use super::Context;
 use super::attributes::{Attr, Status};
 use super::model::{self, Target, label};
 use super::report;
+use super::{Context, import};
 
 pub async fn read(ctx: &Context<'_>, request: ReadRequest) -> ReadResponse {
     let current = request.current_state;
+    // Right after an import that could not check anything, whose warning already said so.
+    let just_imported = request.private == import::UNCHECKED;
+    let private = if just_imported {
+        Vec::new()
+    } else {
+        request.private.clone()
+    };
     let unchanged = |state: Value, diagnostics: Diagnostics| ReadResponse {
         new_state: state,
-        private: request.private.clone(),
+        private: private.clone(),
         diagnostics,
     };
     let Some(target) = Target::from_value(&current) else {
@@ -34,6 +41,7 @@ pub async fn read(ctx: &Context<'_>, request: ReadRequest) -> ReadResponse {
     ) {
         (Some(m), _) => VerifyWith::Management(m.credentials()),
         (None, Some(secret)) => VerifyWith::OwnSecret(secret.into()),
+        (None, None) if just_imported => return unchanged(current, Diagnostics::new()),
         (None, None) => {
             let why = if model::status(&current) == Some(Status::Unchecked) {
                 "It was imported and no secret is recorded yet (the next apply verifies it with \

@@ -122,14 +122,33 @@ pub fn expiry_warning(
         Diagnostic::warning(
             format!("OAuth secret expires soon ({connection})"),
             format!(
-                "The secret expires at {raw} (in {} days, within expiry_warning_days = {days}). \
-                 Create a new OAuth secret for the service principal and give the connection \
-                 its value and secret_id before then.",
-                left.whole_days()
+                "The secret expires at {raw} ({}, within expiry_warning_days = {days}). Create \
+                 a new OAuth secret for the service principal and give the connection its value \
+                 and secret_id before then.",
+                time_left(left)
             ),
         )
         .at(Attr::SecretId.path()),
     )
+}
+
+/// How far off `left` is, as a person would say it: `in 10 days` for a secret of a 10-day
+/// lifetime created a moment ago, `in 5 hours`, `in less than an hour`.
+fn time_left(left: time::Duration) -> String {
+    let plural = |n: i64, unit: &str| format!("in {n} {unit}{}", if n == 1 { "" } else { "s" });
+    let hours = left
+        .saturating_add(time::Duration::minutes(30))
+        .whole_hours();
+    if hours < 1 {
+        "in less than an hour".to_owned()
+    } else if hours < 24 {
+        plural(hours, "hour")
+    } else {
+        plural(
+            left.saturating_add(time::Duration::hours(12)).whole_days(),
+            "day",
+        )
+    }
 }
 
 #[cfg(test)]
@@ -156,6 +175,23 @@ mod tests {
             expiry_warning(Some("2025-12-01T00:00:00Z"), 30, now, "c").is_none(),
             "already expired is a status"
         );
+    }
+
+    #[test]
+    fn the_time_left_is_rounded_as_a_person_would_say_it() {
+        use time::Duration;
+        let secs = |s: i64| time_left(Duration::seconds(s));
+        assert_eq!(secs(10 * 86_400 - 5), "in 10 days");
+        assert_eq!(secs(86_400), "in 1 day");
+        assert_eq!(secs(36 * 3_600 - 1), "in 1 day");
+        assert_eq!(secs(36 * 3_600), "in 2 days");
+        assert_eq!(secs(23 * 3_600 + 40 * 60), "in 1 day");
+        assert_eq!(secs(5 * 3_600 + 10 * 60), "in 5 hours");
+        assert_eq!(secs(3_600), "in 1 hour");
+        assert_eq!(secs(20 * 60), "in less than an hour");
+        let now = datetime!(2026-01-01 00:00 UTC);
+        let w = expiry_warning(Some("2026-01-10T23:59:58Z"), 30, now, "c").unwrap();
+        assert!(w.detail.contains("(in 10 days, within"), "{}", w.detail);
     }
 
     #[test]

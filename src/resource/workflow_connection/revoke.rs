@@ -27,6 +27,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::protocol::cty::Value;
 use crate::protocol::diagnostics::Diagnostic;
+use crate::validation::canonical_principal_id;
 
 use super::attributes::Attr;
 use super::model::{self, label_with_id as label};
@@ -84,7 +85,8 @@ impl Partial {
         let part = |attr| model::text(object, attr).map(str::to_ascii_lowercase);
         Self {
             account_id: part(Attr::AccountId),
-            service_principal_id: part(Attr::ServicePrincipalId),
+            service_principal_id: model::text(object, Attr::ServicePrincipalId)
+                .map(|id| canonical_principal_id(id).to_owned()),
             secret_id: part(Attr::SecretId),
         }
     }

@@ -30,7 +30,7 @@ pub fn validate(config: &Value, capabilities: ClientCapabilities) -> Diagnostics
         Attr::ClientId,
         "the service principal's application ID",
     );
-    check::digits(
+    check::principal_id(
         &mut diags,
         config,
         Attr::ServicePrincipalId,
