@@ -267,6 +267,58 @@ fn destroying_the_last_user_revokes_the_secret() {
 }
 
 #[test]
+fn a_destroy_that_revokes_says_so_in_its_plan_naming_the_secret_principal_and_account() {
+    let fx = Fixture::new();
+    let other = add_secret(&fx.emu, SP);
+    fx.configure(&[("c", &revoking().with_secret(&other))], "");
+    fx.work.apply_clean();
+
+    let plan = plan_destroy_of(&fx);
+    assert_eq!(plan.code, 0, "{}", plan.combined());
+    let text = plan.text();
+    for part in [
+        "Warning: OAuth secret will be revoked (connection \"Databricks analytics\")",
+        &format!(
+            "deletes OAuth secret {} of service principal {SP}",
+            other.id
+        ),
+        &format!("in Databricks account {}", canonical::ACCOUNT_ID),
+        "connections in other Terraform workspaces or configurations",
+        "set revoke_secret_on_destroy = false and apply that first",
+    ] {
+        assert!(text.contains(part), "{part:?} in {}", plan.combined());
+    }
+    assert_secret_exists(&fx, &other.id);
+
+    // The destroy itself shows it too, then revokes.
+    let out = fx.work.run(&["destroy", "-auto-approve", "-no-color"]);
+    assert_eq!(out.code, 0, "{}", out.combined());
+    assert!(
+        out.text().contains("OAuth secret will be revoked"),
+        "{}",
+        out.combined()
+    );
+    assert!(fx.secret(SP, &other.id).is_none(), "revoked");
+
+    // Without the flag a destroy plan says nothing of the kind.
+    let fx = Fixture::new();
+    fx.configure(&[("c", &Connection::canonical())], "");
+    fx.work.apply_clean();
+    let plan = plan_destroy_of(&fx);
+    assert_eq!(plan.code, 0, "{}", plan.combined());
+    assert!(
+        !plan.text().contains("will be revoked"),
+        "{}",
+        plan.combined()
+    );
+}
+
+fn plan_destroy_of(fx: &Fixture) -> support::terraform::Output {
+    fx.work
+        .run(&["plan", "-destroy", "-input=false", "-no-color"])
+}
+
+#[test]
 fn a_revoke_that_fails_is_an_error_and_keeps_the_record() {
     let mut fx = Fixture::new();
     fx.provider_extra.push("  retry_timeout_seconds = 1".into());

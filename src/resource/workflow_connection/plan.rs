@@ -87,10 +87,40 @@ fn plan_destroy(prior: &Value, ctx: &PlanContext<'_>) -> PlanResponse {
         return response;
     }
     match ctx.ledger.destroy(prior) {
-        Ok(decision) => response.planned_private = revoke::encode(&decision),
+        Ok(decision) => {
+            if decision == revoke::Decision::Revoke {
+                response.diagnostics.push(revocation_warning(prior, false));
+            }
+            response.planned_private = revoke::encode(&decision);
+        }
         Err(d) => response.diagnostics.push(d),
     }
     response
+}
+
+/// Says, in the plan, that applying it deletes an OAuth secret: whatever else uses the secret
+/// and this plan cannot see loses access with it.
+fn revocation_warning(prior: &Value, replacing: bool) -> Diagnostic {
+    let what = |attr| model::text(prior, attr).unwrap_or("(unknown)");
+    let destroy = if replacing {
+        "replacing this connection destroys the recorded one, which"
+    } else {
+        "destroying this connection"
+    };
+    Diagnostic::warning(
+        format!("OAuth secret will be revoked ({})", model::label(prior)),
+        format!(
+            "revoke_secret_on_destroy is true, so {destroy} deletes OAuth secret {} of service \
+             principal {} in Databricks account {}. Anything else that uses this secret loses \
+             access with it, including what this plan cannot see: connections in other \
+             Terraform workspaces or configurations, under another provider alias, left out by \
+             -target, or set up by hand in Okta Workflows. To keep the secret, set \
+             revoke_secret_on_destroy = false and apply that first.",
+            what(Attr::SecretId),
+            what(Attr::ServicePrincipalId),
+            what(Attr::AccountId),
+        ),
+    )
 }
 
 /// A create, or the second plan call of a replacement, whose prior private data is the first
@@ -143,7 +173,12 @@ fn plan_replacement(
     let mut response = response_for(planned);
     response.requires_replace = replaced;
     match decision {
-        Ok(Some(decision)) => response.planned_private = revoke::encode(&decision),
+        Ok(Some(decision)) => {
+            if decision == revoke::Decision::Revoke {
+                response.diagnostics.push(revocation_warning(prior, true));
+            }
+            response.planned_private = revoke::encode(&decision);
+        }
         Ok(None) => {}
         Err(d) => response.diagnostics.push(d),
     }
@@ -622,6 +657,43 @@ mod tests {
         let prior = recorded(&config(&[(Attr::RevokeSecretOnDestroy, Value::Bool(true))]));
         let r = run(prior, Value::Null);
         assert_eq!(revoke::decode(&r.planned_private), Some(Decision::Revoke));
+    }
+
+    #[test]
+    fn a_destroy_that_revokes_says_which_secret_principal_and_account_lose_it() {
+        let quiet = run(recorded(&config(&[])), Value::Null);
+        assert!(quiet.diagnostics.is_empty(), "{:?}", quiet.diagnostics);
+        let prior = recorded(&config(&[(Attr::RevokeSecretOnDestroy, Value::Bool(true))]));
+        let r = run(prior, Value::Null);
+        let w = r.diagnostics.iter().next().expect("a warning");
+        assert_eq!(w.severity, crate::protocol::diagnostics::Severity::Warning);
+        assert_eq!(
+            w.summary,
+            "OAuth secret will be revoked (connection \"conn\")"
+        );
+        for part in [
+            "secret 09094e32",
+            "principal 2323502488275632",
+            ACC,
+            "workspaces",
+        ] {
+            assert!(w.detail.contains(part), "{part}: {}", w.detail);
+        }
+        // A replacement that moves to another secret revokes the old one: said too.
+        let revoking = config(&[(Attr::RevokeSecretOnDestroy, Value::Bool(true))]);
+        let mut rotated = revoking.clone();
+        model::set(&mut rotated, Attr::SecretId, model::string("0a0b"));
+        let r = run(recorded(&revoking), rotated);
+        assert!(
+            r.diagnostics
+                .iter()
+                .any(|d| d.summary.starts_with("OAuth secret will be"))
+        );
+        // One that keeps its secret does not.
+        let mut moved = revoking.clone();
+        model::set(&mut moved, Attr::CloudProvider, model::string("gcp"));
+        let r = run(recorded(&revoking), moved);
+        assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
     }
 
     #[test]
