@@ -595,6 +595,11 @@ mod tests {
             dec_err(&hex("90"), &ty),
             "a tuple of 2 elements is required (0 given)"
         );
+        // Counts agree in number.
+        assert_eq!(
+            dec_err(&hex("92 a1 61 a1 62"), &Type::tuple([Type::String])),
+            "a tuple of 1 element is required (2 given)"
+        );
     }
 
     #[test]
