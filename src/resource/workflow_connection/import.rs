@@ -182,7 +182,7 @@ fn parse(id: &str) -> Result<(Cloud, [&str; 4]), String> {
         && is_uuid(account)
     {
         return Err(format!(
-            "\"{id}\" is the ID form of releases before 0.2 \
+            "\"{id}\" is the ID form of releases before 0.2.0 \
              (<account_id>/<service_principal_id>/<secret_id>); put the cloud provider in \
              front: aws/{id}, azure/{id} or gcp/{id}"
         ));

@@ -1,6 +1,6 @@
 //! UpgradeResourceState: stored JSON → the current schema.
 //!
-//! - Version 0 (releases before 0.2): `id` was `<account_id>/<service_principal_id>/<secret_id>`;
+//! - Version 0 (releases before 0.2.0): `id` was `<account_id>/<service_principal_id>/<secret_id>`;
 //!   version 1 puts the cloud provider in front, so the `id` is the import ID.
 
 use crate::protocol::backend::{UpgradeRequest, UpgradeResponse};
