@@ -4,6 +4,8 @@
 
 use std::fmt;
 
+use databricks_account_client::{DEFAULT_HTTP_TIMEOUT, DEFAULT_RATE_LIMIT, DEFAULT_RETRY_TIMEOUT};
+
 use crate::protocol::path::AttributePath;
 use crate::validation::AttributeName;
 
@@ -59,6 +61,17 @@ impl ProviderAttr {
             ProviderAttr::ConfigFile => Some("DATABRICKS_CONFIG_FILE"),
             ProviderAttr::RateLimit => Some("DATABRICKS_RATE_LIMIT"),
             ProviderAttr::HttpTimeoutSeconds | ProviderAttr::RetryTimeoutSeconds => None,
+        }
+    }
+
+    /// The value an unset numeric argument takes, as the docs write it. The numbers come from
+    /// the client's defaults, their one source.
+    pub fn default_value(self) -> Option<String> {
+        match self {
+            ProviderAttr::HttpTimeoutSeconds => Some(DEFAULT_HTTP_TIMEOUT.as_secs().to_string()),
+            ProviderAttr::RetryTimeoutSeconds => Some(DEFAULT_RETRY_TIMEOUT.as_secs().to_string()),
+            ProviderAttr::RateLimit => Some(DEFAULT_RATE_LIMIT.to_string()),
+            _ => None,
         }
     }
 

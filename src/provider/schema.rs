@@ -1,7 +1,5 @@
 //! Schema of the `provider "databricks"` block, one entry per [`ProviderAttr`].
 
-use databricks_account_client::{DEFAULT_HTTP_TIMEOUT, DEFAULT_RATE_LIMIT, DEFAULT_RETRY_TIMEOUT};
-
 use crate::protocol::cty::Type;
 use crate::protocol::schema::{Attribute, Schema};
 
@@ -16,9 +14,18 @@ pub fn provider_schema() -> Schema {
     )
 }
 
+/// The default of the provider argument `name`, for the docs; `None` for one without.
+pub fn argument_default(name: &str) -> Option<String> {
+    ProviderAttr::ALL
+        .into_iter()
+        .find(|a| a.name() == name)
+        .and_then(ProviderAttr::default_value)
+}
+
 /// The schema entry of one attribute.
 fn definition(attr: ProviderAttr) -> Attribute {
     let name = attr.name();
+    let default = attr.default_value().unwrap_or_default();
     match attr {
         ProviderAttr::Host => Attribute::optional(name, Type::String).describe(
             "Account console base URL used for every connection, overriding the per-cloud \
@@ -61,21 +68,17 @@ fn definition(attr: ProviderAttr) -> Attribute {
             "Path of the Databricks config file that holds the profiles. Default \
              `~/.databrickscfg`. Environment variable: `DATABRICKS_CONFIG_FILE`.",
         ),
-        ProviderAttr::HttpTimeoutSeconds => {
-            Attribute::optional(name, Type::Number).describe(&format!(
-                "Timeout of one HTTP request, in seconds. Default `{}`.",
-                DEFAULT_HTTP_TIMEOUT.as_secs()
-            ))
-        }
+        ProviderAttr::HttpTimeoutSeconds => Attribute::optional(name, Type::Number).describe(
+            &format!("Timeout of one HTTP request, in seconds. Default `{default}`."),
+        ),
         ProviderAttr::RetryTimeoutSeconds => {
             Attribute::optional(name, Type::Number).describe(&format!(
                 "Total time one operation may spend retrying rate-limited or temporarily \
-                 unavailable requests, in seconds. Default `{}`.",
-                DEFAULT_RETRY_TIMEOUT.as_secs()
+                 unavailable requests, in seconds. Default `{default}`."
             ))
         }
         ProviderAttr::RateLimit => Attribute::optional(name, Type::Number).describe(&format!(
-            "Maximum requests per second to one account host. Default `{DEFAULT_RATE_LIMIT}`. \
+            "Maximum requests per second to one account host. Default `{default}`. \
              Environment variable: `DATABRICKS_RATE_LIMIT`."
         )),
     }
