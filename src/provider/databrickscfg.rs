@@ -19,9 +19,9 @@ use std::fmt;
 use std::io::Read;
 use std::path::Path;
 
-use databricks_account_client::{HostKind, SecretString, classify_host, parse_host};
+use databricks_account_client::{HostKind, SecretString, classify_host};
 
-use crate::validation::is_uuid;
+use crate::validation::{is_uuid, parse_account_host, shown_value};
 
 /// The section used when no profile is asked for.
 pub const DEFAULT_PROFILE: &str = "DEFAULT";
@@ -154,18 +154,19 @@ impl Profile {
                 return Err(Unusable::InvalidValue {
                     key,
                     reason: format!(
-                        "must be a UUID like 0d2a7b1c-1234-4abc-9def-0123456789ab; got \"{value}\""
+                        "must be a UUID like 0d2a7b1c-1234-4abc-9def-0123456789ab; got {}",
+                        shown_value(value)
                     ),
                 });
             }
         }
         if let Some(host) = &self.host
             && !matches!(classify_host(host), HostKind::Workspace(_))
-            && let Err(reason) = parse_host(host)
+            && let Err(reason) = parse_account_host(host)
         {
             return Err(Unusable::InvalidValue {
                 key: key::HOST,
-                reason: reason.to_string(),
+                reason,
             });
         }
         Ok(AccountProfile {

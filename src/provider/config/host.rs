@@ -1,12 +1,11 @@
 //! Which host account API calls go to: the first of argument, DATABRICKS_HOST and the
 //! profile's `host` that is not a workspace, with a warning for each workspace host skipped.
 
-use databricks_account_client::{
-    AccountHost, Cloud, HostKind, WorkspaceHost, classify_host, parse_host,
-};
+use databricks_account_client::{AccountHost, Cloud, HostKind, WorkspaceHost, classify_host};
 
 use crate::protocol::diagnostics::{Diagnostic, Diagnostics};
 use crate::provider::attributes::ProviderAttr;
+use crate::validation::parse_account_host;
 
 use super::messages::{INVALID_HOST_VARIABLE, WORKSPACE_HOST};
 use super::source::{ProfileRef, Source, Sourced, variable_name};
@@ -49,7 +48,7 @@ pub(super) fn resolve_host(
             skipped.push((source, ws));
             continue;
         }
-        match parse_host(&raw) {
+        match parse_account_host(&raw) {
             Ok(value) => {
                 chosen = Some(Sourced { value, source });
                 break;

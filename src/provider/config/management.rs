@@ -6,7 +6,7 @@ use databricks_account_client::{AccountHost, HostKind, SecretString, classify_ho
 use crate::protocol::diagnostics::{Diagnostic, Diagnostics};
 use crate::provider::attributes::ProviderAttr;
 use crate::resource::Management;
-use crate::validation as check;
+use crate::validation::{self as check, looks_like_secret, shown_value};
 
 use super::messages::{
     INCOMPLETE_MANAGEMENT, INCOMPLETE_MANAGEMENT_IGNORED, INVALID_MANAGEMENT_IGNORED,
@@ -272,17 +272,22 @@ fn incomplete_warning(given: &[(ProviderAttr, Source)], missing: &[ProviderAttr]
 
 /// A malformed ID from `attr`'s environment variable, in credentials the block opted into.
 fn malformed_error(attr: ProviderAttr, value: &str) -> Diagnostic {
-    Diagnostic::error(
+    let error = Diagnostic::error(
         "Invalid UUID",
         format!(
-            "{} is \"{value}\", but {} of the management credentials must be a UUID like \
+            "{} is {}, but {} of the management credentials must be a UUID like \
              0d2a7b1c-1234-4abc-9def-0123456789ab. Correct the variable, or set `{attr}` on this \
              provider's block.",
             variable_name(attr),
+            shown_value(value),
             what(attr),
         ),
-    )
-    .at(attr.path())
+    );
+    if looks_like_secret(value) {
+        error
+    } else {
+        error.at(attr.path())
+    }
 }
 
 /// Malformed IDs from environment variables alone: ignored.
@@ -290,9 +295,10 @@ fn malformed_warning(bad: &[(ProviderAttr, String)]) -> Diagnostic {
     let first_bad = bad.first().map_or(ProviderAttr::AccountId, |(a, _)| *a);
     let shown: Vec<String> = bad
         .iter()
-        .map(|(attr, value)| format!("{} is \"{value}\"", variable_name(*attr)))
+        .map(|(attr, value)| format!("{} is {}", variable_name(*attr), shown_value(value)))
         .collect();
-    Diagnostic::warning(
+    let secret = bad.iter().any(|(_, value)| looks_like_secret(value));
+    let warning = Diagnostic::warning(
         INVALID_MANAGEMENT_IGNORED,
         format!(
             "{}, not a UUID like 0d2a7b1c-1234-4abc-9def-0123456789ab. DATABRICKS_ACCOUNT_ID, \
@@ -302,6 +308,10 @@ fn malformed_warning(bad: &[(ProviderAttr, String)]) -> Diagnostic {
              set `account_id`, `client_id` and `client_secret` on this provider's block.",
             and_list(&shown)
         ),
-    )
-    .at(first_bad.path())
+    );
+    if secret {
+        warning
+    } else {
+        warning.at(first_bad.path())
+    }
 }

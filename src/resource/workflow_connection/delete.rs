@@ -34,10 +34,10 @@ pub async fn delete(ctx: &Context<'_>, prior: Value, decision: Option<Decision>)
     if model::boolean(&prior, Attr::RevokeSecretOnDestroy) != Some(true) {
         return forgotten(Diagnostics::new());
     }
-    let Some(target) = Target::from_value(&prior) else {
-        return forgotten(Diagnostics::new());
-    };
     let connection = label(&prior);
+    let Some(target) = Target::from_value(&prior) else {
+        return forgotten(unusable_ids(&connection).into());
+    };
     if let Some(Decision::Keep { reason }) = decision {
         return forgotten(
             Diagnostic::warning(
@@ -110,6 +110,18 @@ pub async fn delete(ctx: &Context<'_>, prior: Value, decision: Option<Decision>)
             kept(prior, d)
         }
     }
+}
+
+/// A recorded identity that cannot name a secret in a request (a state written before IDs were
+/// validated): nothing is sent, and the record is forgotten.
+fn unusable_ids(connection: &str) -> Diagnostic {
+    Diagnostic::warning(
+        format!("OAuth secret not revoked ({connection})"),
+        "revoke_secret_on_destroy is true, but the recorded IDs cannot name an OAuth secret in a \
+         request to Databricks (account_id must be a UUID, service_principal_id decimal digits \
+         and secret_id hexadecimal digits), so nothing was sent. The connection was forgotten; \
+         if the secret should go, delete it in the account console.",
+    )
 }
 
 /// The warning for a secret Databricks refused while it was being revoked.

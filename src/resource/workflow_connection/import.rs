@@ -14,7 +14,9 @@ use crate::protocol::cty::Value;
 use crate::protocol::diagnostics::{Diagnostic, Diagnostics};
 use crate::resource::Management;
 use crate::validation::{
-    PrincipalIdProblem, canonical_principal_id, is_uuid, principal_id_problem,
+    MAX_PRINCIPAL_ID, MAX_SECRET_ID_LEN, PrincipalIdProblem, SecretIdProblem,
+    canonical_principal_id, is_uuid, looks_like_secret, principal_id_problem, secret_id_problem,
+    shown_value,
 };
 
 use super::Context;
@@ -178,50 +180,71 @@ fn parse(id: &str) -> Result<(Cloud, [&str; 4]), String> {
         return Err("The import ID is empty".to_owned());
     }
     let parts: Vec<&str> = id.split('/').collect();
+    // The ID is repeated only when no part of it looks like a secret.
+    let whole = if parts.iter().any(|p| looks_like_secret(p)) {
+        "The import ID".to_owned()
+    } else {
+        shown_value(id)
+    };
     if let [account, _, _] = parts[..]
         && is_uuid(account)
     {
         return Err(format!(
-            "\"{id}\" is the ID form of releases before 0.2.0 \
+            "{whole} is the ID form of releases before 0.2.0 \
              (<account_id>/<service_principal_id>/<secret_id>); put the cloud provider in \
              front: aws/{id}, azure/{id} or gcp/{id}"
         ));
     }
     let [cloud, account, sp, secret] = parts[..] else {
         return Err(match parts.len() {
-            1 => format!("\"{id}\" has no '/': it is 1 part, not 4"),
-            n => format!("\"{id}\" has {n} parts separated by '/', not 4"),
+            1 => format!("{whole} has no '/': it is 1 part, not 4"),
+            n => format!("{whole} has {n} parts separated by '/', not 4"),
         });
     };
     let parsed_cloud = match cloud.parse::<Cloud>() {
         Ok(c) if CLOUDS.contains(&cloud) => c,
         _ => {
             return Err(format!(
-                "\"{cloud}\" is not a cloud provider (aws, azure or gcp)"
+                "{} is not a cloud provider (aws, azure or gcp)",
+                shown_value(cloud)
             ));
         }
     };
     if !is_uuid(account) {
-        return Err(format!("\"{account}\" is not an account ID (a UUID)"));
+        return Err(format!(
+            "{} is not an account ID (a UUID)",
+            shown_value(account)
+        ));
     }
     match principal_id_problem(sp) {
         None => {}
         Some(PrincipalIdProblem::TooLarge { .. }) => {
             return Err(format!(
-                "\"{sp}\" is larger than a service principal ID can be (at most \
-                 9223372036854775807)"
+                "{} is larger than a service principal ID can be (at most {MAX_PRINCIPAL_ID})",
+                shown_value(sp)
             ));
         }
         Some(_) => {
             return Err(format!(
-                "\"{sp}\" is not a service principal ID (decimal digits)"
+                "{} is not a service principal ID (decimal digits)",
+                shown_value(sp)
             ));
         }
     }
-    if secret.trim().is_empty() || secret.trim() != secret {
-        return Err(format!(
-            "\"{secret}\" is not a secret ID (empty, or with surrounding spaces)"
-        ));
+    match secret_id_problem(secret) {
+        None => {}
+        Some(SecretIdProblem::TooLong { chars }) => {
+            return Err(format!(
+                "the secret ID has {chars} characters; a secret ID has at most \
+                 {MAX_SECRET_ID_LEN}"
+            ));
+        }
+        Some(_) => {
+            return Err(format!(
+                "{} is not a secret ID (hexadecimal digits)",
+                shown_value(secret)
+            ));
+        }
     }
     Ok((parsed_cloud, [cloud, account, sp, secret]))
 }
@@ -243,6 +266,10 @@ mod tests {
             "aws/0d2a7b1c-1234-4abc-9def-0123456789ab/1/ ",
             "aws/0d2a7b1c-1234-4abc-9def-0123456789ab/1/ s",
             "aws/0d2a7b1c-1234-4abc-9def-0123456789ab/1/s/extra",
+            "aws/0d2a7b1c-1234-4abc-9def-0123456789ab/1/..",
+            "aws/0d2a7b1c-1234-4abc-9def-0123456789ab/1/.",
+            "aws/0d2a7b1c-1234-4abc-9def-0123456789ab/../0a",
+            "aws/0d2a7b1c-1234-4abc-9def-0123456789ab/1/0a\u{1}",
         ] {
             assert!(parse(bad).is_err(), "{bad:?}");
         }

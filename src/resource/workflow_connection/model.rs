@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use databricks_account_client::{Cloud, SecretString};
 
 use crate::protocol::cty::{Number, Value};
-use crate::validation::canonical_principal_id;
+use crate::validation::{canonical_principal_id, is_uuid, principal_id_problem, secret_id_problem};
 
 use super::attributes::{Attr, Status};
 
@@ -117,15 +117,26 @@ pub struct Target {
 
 impl Target {
     /// None when an identity attribute is missing or not a valid value (validation reports
-    /// those with their attribute before any operation runs).
+    /// those with their attribute before any operation runs). Every ID of a target is one
+    /// path segment of a request: a recorded `..` never becomes a request to another path.
     pub fn from_value(object: &Value) -> Option<Self> {
+        let account_id = text(object, Attr::AccountId)?;
+        let service_principal_id = text(object, Attr::ServicePrincipalId)?;
+        let secret_id = text(object, Attr::SecretId)?;
+        let client_id = text(object, Attr::ClientId);
+        let valid = is_uuid(account_id)
+            && client_id.is_none_or(is_uuid)
+            && principal_id_problem(service_principal_id).is_none()
+            && secret_id_problem(secret_id).is_none();
+        if !valid {
+            return None;
+        }
         Some(Self {
             cloud: text(object, Attr::CloudProvider)?.parse().ok()?,
-            account_id: text(object, Attr::AccountId)?.to_string(),
-            client_id: text(object, Attr::ClientId).map(str::to_string),
-            service_principal_id: canonical_principal_id(text(object, Attr::ServicePrincipalId)?)
-                .to_string(),
-            secret_id: text(object, Attr::SecretId)?.to_string(),
+            account_id: account_id.to_string(),
+            client_id: client_id.map(str::to_string),
+            service_principal_id: canonical_principal_id(service_principal_id).to_string(),
+            secret_id: secret_id.to_string(),
         })
     }
 }

@@ -67,11 +67,12 @@ fn definition(attr: Attr) -> Attribute {
         ),
         Attr::ServicePrincipalId => Attribute::required(name, Type::String).describe(
             "The service principal's numeric ID (its SCIM `id`, shown as \"integer ID\" in the \
-             account console), decimal digits. Changing it replaces the connection.",
+             account console), decimal digits; leading zeros name the same principal. Changing \
+             it replaces the connection.",
         ),
         Attr::SecretId => Attribute::required(name, Type::String).describe(
-            "ID of the OAuth secret (shown under OAuth secrets in the account console). \
-             Changing it replaces the connection.",
+            "ID of the OAuth secret, hexadecimal digits (shown under OAuth secrets in the \
+             account console). Changing it replaces the connection.",
         ),
         Attr::ExpiryWarningDays => {
             Attribute::optional_computed(name, Type::Number).describe(&format!(

@@ -36,8 +36,7 @@ pub fn validate(config: &Value, capabilities: ClientCapabilities) -> Diagnostics
         Attr::ServicePrincipalId,
         "the service principal's numeric SCIM ID",
     );
-    check::not_blank(&mut diags, config, Attr::SecretId);
-    check::no_surrounding_whitespace(&mut diags, config, Attr::SecretId);
+    check::secret_id(&mut diags, config, Attr::SecretId);
     check::not_blank(&mut diags, config, Attr::ClientSecret);
     check::not_blank(&mut diags, config, Attr::ClientSecretWo);
     check::whole_number(&mut diags, config, Attr::ExpiryWarningDays, 0, 100_000);
