@@ -182,6 +182,8 @@ impl Profile {
 #[derive(Clone, Debug, Default)]
 pub struct ConfigFile {
     profiles: Vec<Profile>,
+    /// The file's permission bits, where the platform has them (unix).
+    mode: Option<u32>,
 }
 
 impl ConfigFile {
@@ -205,7 +207,16 @@ impl ConfigFile {
             return Err(FileError::TooLarge);
         }
         let text = String::from_utf8(bytes).map_err(|_| FileError::NotUtf8)?;
-        Self::parse(&text)
+        Ok(Self {
+            mode: permission_bits(&meta),
+            ..Self::parse(&text)?
+        })
+    }
+
+    /// The file's permission bits when users other than its owner may write it (group or
+    /// others have write permission); `None` otherwise, and where there are no such bits.
+    pub fn writable_by_others(&self) -> Option<u32> {
+        self.mode.filter(|mode| mode & 0o022 != 0)
     }
 
     /// Parses the text of a config file.
@@ -240,6 +251,7 @@ impl ConfigFile {
             }
         }
         Ok(Self {
+            mode: None,
             profiles: sections
                 .iter()
                 .filter(|(_, values)| !values.is_empty())
@@ -257,6 +269,17 @@ impl ConfigFile {
     pub fn names(&self) -> Vec<&str> {
         self.profiles.iter().map(|p| p.name.as_str()).collect()
     }
+}
+
+#[cfg(unix)]
+fn permission_bits(meta: &std::fs::Metadata) -> Option<u32> {
+    use std::os::unix::fs::PermissionsExt;
+    Some(meta.permissions().mode() & 0o7777)
+}
+
+#[cfg(not(unix))]
+fn permission_bits(_: &std::fs::Metadata) -> Option<u32> {
+    None
 }
 
 #[cfg(test)]
@@ -422,5 +445,33 @@ mod tests {
         let ok = dir.path().join("ok");
         std::fs::write(&ok, "\u{feff}[p]\nhost = h\n").unwrap();
         assert_eq!(ConfigFile::read(&ok).unwrap().names(), vec!["p"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_file_others_may_write_is_told_apart_from_a_private_one() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cfg");
+        std::fs::write(&path, "[p]\nhost = h\n").unwrap();
+        for (mode, writable) in [
+            (0o600, None),
+            (0o644, None),
+            (0o620, Some(0o620)),
+            (0o606, Some(0o606)),
+        ] {
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).unwrap();
+            assert_eq!(
+                ConfigFile::read(&path).unwrap().writable_by_others(),
+                writable,
+                "{mode:o}"
+            );
+        }
+        assert_eq!(
+            ConfigFile::parse("[p]\nhost = h\n")
+                .unwrap()
+                .writable_by_others(),
+            None
+        );
     }
 }

@@ -12,6 +12,7 @@ pub const WORKSPACE_HOST: &str = "Workspace host not used for account API calls"
 pub const INVALID_HOST_VARIABLE: &str = "Invalid DATABRICKS_HOST ignored";
 pub const PROFILE_OVERRIDDEN: &str = "Environment variables override the Databricks config profile";
 pub const CONFIG_FILE_UNREADABLE: &str = "Cannot read the Databricks config file";
+pub const CONFIG_FILE_WRITABLE: &str = "Databricks config file writable by others";
 pub const PROFILE_NOT_FOUND: &str = "Databricks config profile not found";
 pub const PROFILE_WORKSPACE_LEVEL: &str = "Workspace-level Databricks config profile";
 pub const PROFILE_NO_CLIENT_CREDENTIALS: &str =

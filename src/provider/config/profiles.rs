@@ -9,8 +9,9 @@ use crate::provider::attributes::ProviderAttr;
 use crate::provider::databrickscfg::{self, AccountProfile, ConfigFile, FileError, Unusable};
 
 use super::messages::{
-    CONFIG_FILE_UNREADABLE, PROFILE_INVALID_VALUE, PROFILE_NO_CLIENT_CREDENTIALS,
-    PROFILE_NOT_FOUND, PROFILE_WORKSPACE_LEVEL, and_list, shown_host,
+    CONFIG_FILE_UNREADABLE, CONFIG_FILE_WRITABLE, PROFILE_INVALID_VALUE,
+    PROFILE_NO_CLIENT_CREDENTIALS, PROFILE_NOT_FOUND, PROFILE_WORKSPACE_LEVEL, and_list,
+    shown_host,
 };
 use super::source::ProfileRef;
 
@@ -112,7 +113,12 @@ pub(super) fn load_profile(
         return None;
     };
     match found.account_level() {
-        Ok(creds) => Some(Loaded { reference, creds }),
+        Ok(creds) => {
+            if let Some(mode) = parsed.writable_by_others() {
+                diags.push(writable_by_others(&reference, mode));
+            }
+            Some(Loaded { reference, creds })
+        }
         Err(why) => {
             let at = reference.describe();
             let (summary, what) = match why {
@@ -160,6 +166,21 @@ pub(super) fn load_profile(
             None
         }
     }
+}
+
+/// The file that holds the client secret in use can be written by others: they could point
+/// `host` at a server of theirs and collect the secret.
+fn writable_by_others(reference: &ProfileRef, mode: u32) -> Diagnostic {
+    let file = reference.file.display();
+    Diagnostic::warning(
+        CONFIG_FILE_WRITABLE,
+        format!(
+            "{file} holds the client secret of profile \"{}\" and can be written by users other than \
+             its owner (mode {mode:o}): whoever can write it can point `host` at a server of \
+             theirs and collect the secret. Make it private, for example with `chmod 600 {file}`.",
+            reference.name
+        ),
+    )
 }
 
 /// Turns a profile's problem into the diagnostic its [`Asked`] calls for.
