@@ -88,7 +88,7 @@ fuzz_target!(|data: &[u8]| {
     }
 
     // Import, then the plan that follows it: the imported state is the prior state.
-    let imported = import::import(ImportRequest {
+    let imported = import::import_without_lookup(ImportRequest {
         id: import_id,
         capabilities,
     });

@@ -33,56 +33,98 @@ const FORMAT: &str = "<cloud_provider>/<account_id>/<service_principal_id>/<secr
 /// does not repeat the import's warning.
 pub const UNCHECKED: &[u8] = br#"{"imported":"unchecked"}"#;
 
+/// The parts of a valid import ID, the principal ID as Databricks knows it.
+struct Imported<'a> {
+    cloud: Cloud,
+    cloud_name: &'a str,
+    account: &'a str,
+    sp: &'a str,
+    secret: &'a str,
+}
+
+impl<'a> Imported<'a> {
+    fn parse(id: &'a str) -> Result<Self, ImportResponse> {
+        match parse(id) {
+            // Leading zeros name the same principal; Databricks knows it without them.
+            Ok((cloud, [cloud_name, account, sp, secret])) => Ok(Self {
+                cloud,
+                cloud_name,
+                account,
+                sp: canonical_principal_id(sp),
+                secret,
+            }),
+            Err(problem) => Err(refused(Diagnostic::error(
+                "Invalid import ID",
+                format!("{problem}. The import ID of a connection is {FORMAT}."),
+            ))),
+        }
+    }
+
+    /// The imported record: the identity, the defaults, status `unchecked`.
+    fn record(&self, private: Vec<u8>, diagnostics: Diagnostics) -> ImportResponse {
+        let Self {
+            cloud_name,
+            account,
+            sp,
+            secret,
+            ..
+        } = *self;
+        let mut state = model::null_object(Attr::ALL);
+        model::set(&mut state, Attr::CloudProvider, model::string(cloud_name));
+        model::set(&mut state, Attr::AccountId, model::string(account));
+        model::set(&mut state, Attr::ServicePrincipalId, model::string(sp));
+        model::set(&mut state, Attr::SecretId, model::string(secret));
+        model::set(
+            &mut state,
+            Attr::Id,
+            model::string(model::id_of(cloud_name, account, sp, secret)),
+        );
+        model::set(
+            &mut state,
+            Attr::ExpiryWarningDays,
+            model::number(DEFAULT_EXPIRY_WARNING_DAYS),
+        );
+        model::set(&mut state, Attr::RevokeSecretOnDestroy, Value::Bool(false));
+        model::set_status(&mut state, Status::Unchecked);
+        ImportResponse {
+            state,
+            private,
+            diagnostics,
+        }
+    }
+}
+
 /// Imports the connection the ID names. `ctx` is `None` while the provider's configuration is
 /// not known (nothing can be looked up then).
 pub async fn import(ctx: Option<&Context<'_>>, request: ImportRequest) -> ImportResponse {
-    let (cloud, [cloud_name, account, sp, secret]) = match parse(&request.id) {
-        Ok(parsed) => parsed,
-        Err(problem) => {
-            return refused(Diagnostic::error(
-                "Invalid import ID",
-                format!("{problem}. The import ID of a connection is {FORMAT}."),
-            ));
-        }
+    let imported = match Imported::parse(&request.id) {
+        Ok(imported) => imported,
+        Err(refusal) => return refusal,
     };
-    // Leading zeros name the same principal; Databricks knows it without them.
-    let sp = canonical_principal_id(sp);
-    let management = ctx.and_then(|ctx| ctx.management_for(account).map(|m| (ctx, m)));
-    let (diagnostics, private) = match management {
-        Some((ctx, management)) => {
-            let account = Account::new(cloud, account.to_owned());
-            if let Err(d) = confirm_exists(ctx, management, &account, sp, secret).await {
-                return refused(d);
-            }
-            (Diagnostics::new(), Vec::new())
-        }
-        None => (
-            unchecked_warning(account, sp, secret).into(),
-            UNCHECKED.to_vec(),
-        ),
+    let Some((ctx, management)) =
+        ctx.and_then(|ctx| ctx.management_for(imported.account).map(|m| (ctx, m)))
+    else {
+        return unchecked(&imported);
     };
-    let mut state = model::null_object(Attr::ALL);
-    model::set(&mut state, Attr::CloudProvider, model::string(cloud_name));
-    model::set(&mut state, Attr::AccountId, model::string(account));
-    model::set(&mut state, Attr::ServicePrincipalId, model::string(sp));
-    model::set(&mut state, Attr::SecretId, model::string(secret));
-    model::set(
-        &mut state,
-        Attr::Id,
-        model::string(model::id_of(cloud_name, account, sp, secret)),
-    );
-    model::set(
-        &mut state,
-        Attr::ExpiryWarningDays,
-        model::number(DEFAULT_EXPIRY_WARNING_DAYS),
-    );
-    model::set(&mut state, Attr::RevokeSecretOnDestroy, Value::Bool(false));
-    model::set_status(&mut state, Status::Unchecked);
-    ImportResponse {
-        state,
-        private,
-        diagnostics,
+    let account = Account::new(imported.cloud, imported.account.to_owned());
+    match confirm_exists(ctx, management, &account, imported.sp, imported.secret).await {
+        Ok(()) => imported.record(Vec::new(), Diagnostics::new()),
+        Err(d) => refused(d),
     }
+}
+
+/// An import with nothing to look up with (no management credentials for the account): the
+/// record is `unchecked`, and a warning says what the next plan does.
+pub fn import_without_lookup(request: ImportRequest) -> ImportResponse {
+    match Imported::parse(&request.id) {
+        Ok(imported) => unchecked(&imported),
+        Err(refusal) => refusal,
+    }
+}
+
+fn unchecked(imported: &Imported<'_>) -> ImportResponse {
+    let warning = unchecked_warning(imported.account, imported.sp, imported.secret);
+    imported.record(UNCHECKED.to_vec(), warning.into())
 }
 
 fn refused(diagnostic: Diagnostic) -> ImportResponse {
