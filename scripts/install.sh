@@ -17,8 +17,11 @@ usage: scripts/install.sh [options]
   --os-arch OS_ARCH   platform directory, e.g. linux_amd64 (default: this machine's)
   -h, --help          show this help
 
-Reinstalling the same version with a different binary changes its checksum: run
-`terraform init -upgrade` in configurations whose .terraform.lock.hcl recorded the old one.
+Reinstalling the same version with a different binary changes its checksum, and `terraform
+init` (even with -upgrade) then refuses it in configurations whose .terraform.lock.hcl recorded
+the old one. Record the new checksum there, then run `terraform init`:
+
+  terraform providers lock -fs-mirror="$HOME/.terraform.d/plugins" terraform.local/okta-workflows/databricks
 USAGE
 }
 
@@ -64,8 +67,13 @@ if [ ! -f "$binary" ]; then
   exit 1
 fi
 
-dest_dir="$plugins_dir/terraform.local/okta-workflows/databricks/$version/$os_arch"
+source_address="terraform.local/okta-workflows/databricks"
+dest_dir="$plugins_dir/$source_address/$version/$os_arch"
 dest="$dest_dir/terraform-provider-databricks_v$version"
+replaced=""
+if [ -f "$dest" ] && ! cmp -s "$binary" "$dest"; then
+  replaced=1
+fi
 mkdir -p "$dest_dir"
 # Copy next to the destination, then rename: a running `terraform` never sees half a file.
 tmp="$(mktemp "$dest_dir/.install.XXXXXX")"
@@ -82,11 +90,23 @@ Use it with:
   terraform {
     required_providers {
       databricks = {
-        source  = "terraform.local/okta-workflows/databricks"
+        source  = "$source_address"
         version = "$version"
       }
     }
   }
 
-then run \`terraform init\` (\`terraform init -upgrade\` where a lock file recorded an earlier build).
+then run \`terraform init\`.
+HINT
+if [ -n "$replaced" ]; then
+  echo
+  echo "This replaced a different build of $version."
+fi
+cat <<HINT
+
+Where .terraform.lock.hcl recorded an earlier build of $version, \`terraform init\` refuses this
+one ("doesn't match any of the checksums previously recorded in the dependency lock file").
+Record its checksum there, in that configuration's directory, then run \`terraform init\`:
+
+  terraform providers lock -fs-mirror="$plugins_dir" $source_address
 HINT

@@ -1,7 +1,7 @@
 //! terraform-provider-databricks: a Terraform provider, written in Rust, that verifies and
 //! records Okta Workflows connections to Databricks.
 //!
-//! Data flows one way (DESIGN §6): Terraform → [`transport`] (go-plugin edge) → [`protocol`]
+//! Data flows one way: Terraform → [`transport`] (go-plugin edge) → [`protocol`]
 //! (tfplugin6, values, schemas) → [`provider`] and [`resource`] (plain functions over decoded
 //! values) → the Databricks account client crate → HTTP.
 

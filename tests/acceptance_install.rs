@@ -224,6 +224,108 @@ output "status" {{
     assert_eq!(state.stdout.trim(), "", "state not empty after destroy");
 }
 
+/// The provider's package as `terraform init` installed it into a working directory.
+fn initialized_binary(work: &Path) -> PathBuf {
+    work.join(".terraform/providers")
+        .join(SOURCE)
+        .join(VERSION)
+        .join(os_arch())
+        .join(format!("terraform-provider-databricks_v{VERSION}"))
+}
+
+#[test]
+fn after_reinstalling_a_rebuilt_binary_the_recovery_install_prints_lets_init_install_it() {
+    let home = tempfile::tempdir().unwrap();
+    let work = tempfile::tempdir().unwrap();
+    let build = tempfile::tempdir().unwrap();
+    let home_arg = home.path().to_str().unwrap();
+    let binary = env!("CARGO_BIN_EXE_terraform-provider-databricks");
+
+    let out = install(&["--binary", binary, "--home", home_arg]);
+    assert_eq!(out.code, 0, "install.sh: {}", out.combined());
+    // The release with the new `id` format is 0.2.0, so a constraint on it finds this build.
+    std::fs::write(
+        work.path().join("main.tf"),
+        format!(
+            "terraform {{\n  required_providers {{\n    databricks = {{\n      source  = \"{SOURCE}\"\n      version = \">= 0.2\"\n    }}\n  }}\n}}\n"
+        ),
+    )
+    .unwrap();
+    let init = terraform(home.path(), work.path(), &["init", "-no-color"]);
+    assert_eq!(init.code, 0, "init: {}", init.combined());
+    assert!(
+        init.stdout
+            .contains(&format!("Installing {SOURCE} v{VERSION}")),
+        "{}",
+        init.combined()
+    );
+
+    // A rebuilt binary of the same version: the same program with other bytes.
+    let rebuilt = build.path().join("terraform-provider-databricks");
+    let mut bytes = std::fs::read(binary).unwrap();
+    bytes.extend_from_slice(b"\0rebuilt");
+    std::fs::write(&rebuilt, &bytes).unwrap();
+    let out = install(&["--binary", rebuilt.to_str().unwrap(), "--home", home_arg]);
+    assert_eq!(out.code, 0, "install.sh: {}", out.combined());
+    assert!(
+        out.stdout
+            .contains(&format!("This replaced a different build of {VERSION}.")),
+        "{}",
+        out.stdout
+    );
+
+    // The lock file pins the old build: init refuses the new one, with or without -upgrade.
+    for args in [
+        &["init", "-no-color"][..],
+        &["init", "-upgrade", "-no-color"],
+    ] {
+        let init = terraform(home.path(), work.path(), args);
+        assert_ne!(init.code, 0, "{args:?}: {}", init.combined());
+        let text = init
+            .combined()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(
+            text.contains(
+                "doesn't match any of the checksums previously recorded in the dependency lock file"
+            ),
+            "{args:?}: {text}"
+        );
+    }
+
+    // The recovery install.sh prints, run as printed, then init.
+    let recovery = out
+        .stdout
+        .lines()
+        .map(str::trim)
+        .find(|l| l.starts_with("terraform providers lock "))
+        .unwrap_or_else(|| panic!("install.sh prints no recovery: {}", out.stdout));
+    let args: Vec<String> = recovery
+        .split_whitespace()
+        .skip(1)
+        .map(|a| a.replace('"', ""))
+        .collect();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let lock = terraform(home.path(), work.path(), &args);
+    assert_eq!(lock.code, 0, "{recovery}: {}", lock.combined());
+    let init = terraform(home.path(), work.path(), &["init", "-no-color"]);
+    assert_eq!(init.code, 0, "init after the recovery: {}", init.combined());
+    assert_eq!(
+        std::fs::read(initialized_binary(work.path())).unwrap(),
+        bytes,
+        "init installed the rebuilt binary"
+    );
+    // And Terraform runs it.
+    let schema = terraform(home.path(), work.path(), &["providers", "schema", "-json"]);
+    assert_eq!(schema.code, 0, "{}", schema.combined());
+    assert!(
+        schema.stdout.contains("databricks_workflow_connection"),
+        "{}",
+        schema.stdout
+    );
+}
+
 #[test]
 fn install_honours_plugins_dir_version_and_platform_and_rejects_bad_input() {
     let dir = tempfile::tempdir().unwrap();

@@ -323,6 +323,13 @@ fn a_secret_expiring_inside_the_window_warns_in_plans_with_the_window_being_plan
     assert_eq!(out.code, 0, "{}", out.combined());
     let warning = "Warning: OAuth secret expires soon (connection \"Databricks analytics\")";
     assert!(out.text().contains(warning), "{}", out.combined());
+    // Ten days from now, a moment ago: said as a person would, while the record stays exact.
+    assert!(
+        out.text()
+            .contains("(in 10 days, within expiry_warning_days = 800)"),
+        "{}",
+        out.combined()
+    );
     let (plan, refresh) = fx.work.assert_no_changes();
     assert!(plan.text().contains(warning), "{}", plan.combined());
     assert!(

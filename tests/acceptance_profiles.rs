@@ -3,7 +3,7 @@
 //!
 //! Which credentials a refresh used shows in what it can see: after the connection's secret is
 //! deleted, management credentials report `secret_not_found`, the connection's own secret only
-//! `credentials_rejected` (DESIGN §4, Read).
+//! `credentials_rejected`.
 //!
 //! HOME is each test's working directory (see `Workdir::run`), so `~/.databrickscfg` is the
 //! file a test writes there, and the developer's own is never read.
@@ -414,5 +414,46 @@ fn the_files_secrets_never_reach_logs_or_diagnostics() {
         assert!(all.contains("provider"), "the trace log is there to search");
         assert!(!all.contains(&m.client_secret), "management secret leaked");
         assert!(!all.contains(token), "token leaked");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_config_file_others_may_write_that_holds_the_client_secret_gets_one_warning() {
+    use std::os::unix::fs::PermissionsExt;
+    let fx = Fixture::new();
+    let m = Management::add(&fx.emu);
+    let file = fx.work.path().join(".databrickscfg");
+    std::fs::write(&file, account_section("okta-mgmt", &m, None)).unwrap();
+    configure(&fx, &[host_line(&fx), "  profile = \"okta-mgmt\"".into()]);
+    let plan = |mode: u32| {
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(mode)).unwrap();
+        let out = fx
+            .work
+            .run(&["plan", "-json", "-input=false", "-refresh=false"]);
+        assert_eq!(out.code, 0, "{mode:o}: {}", out.combined());
+        out
+    };
+    for mode in [0o666, 0o620, 0o602] {
+        let out = plan(mode);
+        assert_eq!(
+            out.provider_warnings(),
+            vec!["Databricks config file writable by others"],
+            "{mode:o}"
+        );
+        let w = diagnostic(&out, "warning", "Databricks config file writable by others");
+        assert_detail_mentions(
+            &w,
+            &[
+                file.to_str().unwrap(),
+                "profile \"okta-mgmt\"",
+                &format!("mode {mode:o}"),
+                "chmod 600",
+            ],
+        );
+        assert!(!out.combined().contains(&m.client_secret));
+    }
+    for mode in [0o600, 0o644, 0o400] {
+        assert!(plan(mode).provider_warnings().is_empty(), "{mode:o}");
     }
 }

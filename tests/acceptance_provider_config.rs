@@ -4,7 +4,7 @@
 //!
 //! Which credentials a refresh used shows in what it can see: after the connection's secret is
 //! deleted, management credentials report `secret_not_found`, the connection's own secret only
-//! `credentials_rejected` (DESIGN §4, Read).
+//! `credentials_rejected`.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod support;
@@ -281,4 +281,171 @@ fn configure_warnings_show_once_per_walk() {
         "{}",
         human.stdout
     );
+}
+
+/// Fragments of credentials typed into the wrong place; none may appear in any output.
+const LEAKS: [&str; 5] = ["user:pw", "pw@", "tok3nSecret", "dose", "s3cretPart"];
+
+#[track_caller]
+fn assert_nothing_leaked(out: &Output, what: &str) {
+    let all = out.combined();
+    for leak in LEAKS {
+        assert!(!all.contains(leak), "{what}: {leak:?} is shown:\n{all}");
+    }
+}
+
+/// A value shaped like a Databricks OAuth secret.
+const SECRET_SHAPED: &str = "dose9s3cretPart0a1b2c3d4e5f6a7b8c9d0e1f2";
+
+/// Hosts whose user info or query holds a credential, in the forms that used to be echoed.
+const HOSTS_WITH_SECRETS: [&str; 4] = [
+    "ftp://user:pw@accounts.example.com",
+    "https://user:pw@[bad",
+    "https://user:pw@accounts.example.com:99999",
+    "https://accounts.cloud.databricks.com/?access_token=tok3nSecret",
+];
+
+#[test]
+fn a_host_argument_holding_credentials_is_refused_without_showing_them_or_its_line() {
+    for host in HOSTS_WITH_SECRETS {
+        let work = Workdir::new(&format!(
+            "{}\nprovider \"databricks\" {{\n  host = {}\n}}\n\n{}",
+            support::terraform::required_providers(),
+            quote(host),
+            support::connection::Connection::canonical().block("c")
+        ));
+        let out = work.run(&["validate", "-json", "-no-color"]);
+        assert_ne!(out.code, 0, "{host}: {}", out.combined());
+        let d = diagnostic_in_validate(&out, "Invalid account host");
+        let code = d["snippet"]["code"].as_str().unwrap_or_default();
+        assert!(
+            !code.contains("host ="),
+            "{host}: points at the line: {d:#}"
+        );
+        assert_nothing_leaked(&out, host);
+    }
+}
+
+/// The diagnostic with `summary` of a `terraform validate -json` run.
+fn diagnostic_in_validate(out: &Output, summary: &str) -> serde_json::Value {
+    let json: serde_json::Value = serde_json::from_str(&out.stdout)
+        .unwrap_or_else(|e| panic!("validate -json: {e}\n{}", out.combined()));
+    json["diagnostics"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|d| d["summary"] == summary)
+        .cloned()
+        .unwrap_or_else(|| panic!("no {summary:?} in {json:#}"))
+}
+
+#[test]
+fn a_databricks_host_variable_holding_credentials_is_ignored_without_showing_them() {
+    for host in HOSTS_WITH_SECRETS {
+        let mut fx = Fixture::new();
+        fx.work.env("DATABRICKS_HOST", host);
+        configure(&fx, &[]);
+        let out = plan_json(&fx.work);
+        assert_eq!(
+            out.distinct_provider_warnings(),
+            vec!["Invalid DATABRICKS_HOST ignored"],
+            "{host}"
+        );
+        assert_nothing_leaked(&out, host);
+        let human = fx
+            .work
+            .run(&["plan", "-input=false", "-refresh=false", "-no-color"]);
+        assert_eq!(human.code, 0, "{}", human.combined());
+        assert_nothing_leaked(&human, host);
+    }
+}
+
+#[test]
+fn a_secret_pasted_as_a_client_id_is_never_shown() {
+    // The argument: an error at the block, not at its line.
+    let work = Workdir::new(&format!(
+        "{}\nprovider \"databricks\" {{\n  client_id = {}\n}}\n\n{}",
+        support::terraform::required_providers(),
+        quote(SECRET_SHAPED),
+        support::connection::Connection::canonical().block("c")
+    ));
+    let out = work.run(&["validate", "-json", "-no-color"]);
+    assert_ne!(out.code, 0, "{}", out.combined());
+    let d = diagnostic_in_validate(&out, "Invalid UUID");
+    assert!(
+        !d["snippet"]["code"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("client_id"),
+        "{d:#}"
+    );
+    assert!(
+        d["detail"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("looks like an OAuth secret (not shown)"),
+        "{d:#}"
+    );
+    assert_nothing_leaked(&out, "client_id argument");
+
+    // DATABRICKS_CLIENT_ID: ignored with a warning, or an error once the block opts in.
+    let mut fx = Fixture::new();
+    fx.work
+        .env("DATABRICKS_ACCOUNT_ID", canonical::ACCOUNT_ID)
+        .env("DATABRICKS_CLIENT_ID", SECRET_SHAPED)
+        .env("DATABRICKS_CLIENT_SECRET", "management-secret");
+    configure(&fx, &[host_line(&fx)]);
+    let out = plan_json(&fx.work);
+    assert_eq!(
+        out.distinct_provider_warnings(),
+        vec!["Invalid management credentials ignored"]
+    );
+    assert_nothing_leaked(&out, "DATABRICKS_CLIENT_ID");
+    configure(
+        &fx,
+        &[
+            host_line(&fx),
+            format!("  account_id = {}", quote(canonical::ACCOUNT_ID)),
+        ],
+    );
+    let out = fx
+        .work
+        .run(&["plan", "-json", "-input=false", "-refresh=false"]);
+    assert_ne!(out.code, 0, "{}", out.combined());
+    assert!(
+        out.summaries("error").contains(&"Invalid UUID".to_string()),
+        "{}",
+        out.combined()
+    );
+    assert_nothing_leaked(&out, "DATABRICKS_CLIENT_ID with account_id");
+
+    // A profile's client_id and host.
+    let fx = Fixture::new();
+    fx.work.write(
+        ".databrickscfg",
+        &format!(
+            "[pasted]\naccount_id = {acc}\nclient_id = {SECRET_SHAPED}\nclient_secret = x\n\n\
+             [userinfo]\nhost = https://user:pw@accounts.example.com\naccount_id = {acc}\n\
+             client_id = {cid}\nclient_secret = x\n",
+            acc = canonical::ACCOUNT_ID,
+            cid = canonical::APPLICATION_ID,
+        ),
+    );
+    for profile in ["pasted", "userinfo"] {
+        configure(
+            &fx,
+            &[host_line(&fx), format!("  profile = {}", quote(profile))],
+        );
+        let out = fx
+            .work
+            .run(&["plan", "-json", "-input=false", "-refresh=false"]);
+        assert_ne!(out.code, 0, "{}", out.combined());
+        assert!(
+            out.summaries("error")
+                .contains(&"Invalid value in a Databricks config profile".to_string()),
+            "{profile}: {}",
+            out.combined()
+        );
+        assert_nothing_leaked(&out, profile);
+    }
 }

@@ -260,10 +260,113 @@ fn destroying_the_last_user_revokes_the_secret() {
     let other = add_secret(&fx.emu, SP);
     fx.configure(&[("c", &revoking().with_secret(&other))], "");
     fx.work.apply_clean();
+    fx.emu.clear_requests();
     let out = fx.work.run(&["destroy", "-auto-approve", "-no-color"]);
     assert_eq!(out.code, 0, "{}", out.combined());
     assert!(fx.secret(SP, &other.id).is_none(), "revoked");
     assert_secret_exists(&fx, SEC);
+    // The request line the emulator received: exactly this secret's path.
+    assert_eq!(
+        deletes(&fx),
+        [format!(
+            "DELETE /api/2.0/accounts/{}/servicePrincipals/{SP}/credentials/secrets/{}",
+            canonical::ACCOUNT_ID,
+            other.id
+        )]
+    );
+}
+
+/// The DELETE request lines the emulator received.
+fn deletes(fx: &Fixture) -> Vec<String> {
+    fx.emu
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "DELETE")
+        .map(|r| format!("{} {}", r.method, r.path))
+        .collect()
+}
+
+#[test]
+fn a_recorded_secret_id_that_is_no_path_segment_is_never_sent() {
+    let fx = Fixture::new();
+    let other = add_secret(&fx.emu, SP);
+    fx.configure(&[("c", &revoking().with_secret(&other))], "");
+    fx.work.apply_clean();
+    // A state written before IDs were validated, whose secret ID is `..`: it would have made
+    // the revocation a DELETE of the principal's credentials collection.
+    for (i, dots) in ["..", "."].into_iter().enumerate() {
+        if i > 0 {
+            fx.configure(&[("c", &revoking().with_secret(&other))], "");
+            fx.work.apply_clean();
+        }
+        let state = fx.work.state_text().replace(&other.id, dots);
+        fx.work.write("terraform.tfstate", &state);
+        fx.configure(&[], "");
+        fx.emu.clear_requests();
+        let out = fx.work.apply();
+        assert_eq!(out.code, 0, "{}", out.combined());
+        assert!(
+            out.text().contains("OAuth secret not revoked"),
+            "{}",
+            out.combined()
+        );
+        assert_eq!(deletes(&fx), Vec::<String>::new(), "{dots}");
+        assert_secret_exists(&fx, &other.id);
+        assert_secret_exists(&fx, SEC);
+        assert!(fx.work.instances(TYPE).is_empty());
+    }
+}
+
+#[test]
+fn a_destroy_that_revokes_says_so_in_its_plan_naming_the_secret_principal_and_account() {
+    let fx = Fixture::new();
+    let other = add_secret(&fx.emu, SP);
+    fx.configure(&[("c", &revoking().with_secret(&other))], "");
+    fx.work.apply_clean();
+
+    let plan = plan_destroy_of(&fx);
+    assert_eq!(plan.code, 0, "{}", plan.combined());
+    let text = plan.text();
+    for part in [
+        "Warning: OAuth secret will be revoked (connection \"Databricks analytics\")",
+        &format!(
+            "deletes OAuth secret {} of service principal {SP}",
+            other.id
+        ),
+        &format!("in Databricks account {}", canonical::ACCOUNT_ID),
+        "connections in other Terraform workspaces or configurations",
+        "set revoke_secret_on_destroy = false and apply that first",
+    ] {
+        assert!(text.contains(part), "{part:?} in {}", plan.combined());
+    }
+    assert_secret_exists(&fx, &other.id);
+
+    // The destroy itself shows it too, then revokes.
+    let out = fx.work.run(&["destroy", "-auto-approve", "-no-color"]);
+    assert_eq!(out.code, 0, "{}", out.combined());
+    assert!(
+        out.text().contains("OAuth secret will be revoked"),
+        "{}",
+        out.combined()
+    );
+    assert!(fx.secret(SP, &other.id).is_none(), "revoked");
+
+    // Without the flag a destroy plan says nothing of the kind.
+    let fx = Fixture::new();
+    fx.configure(&[("c", &Connection::canonical())], "");
+    fx.work.apply_clean();
+    let plan = plan_destroy_of(&fx);
+    assert_eq!(plan.code, 0, "{}", plan.combined());
+    assert!(
+        !plan.text().contains("will be revoked"),
+        "{}",
+        plan.combined()
+    );
+}
+
+fn plan_destroy_of(fx: &Fixture) -> support::terraform::Output {
+    fx.work
+        .run(&["plan", "-destroy", "-input=false", "-no-color"])
 }
 
 #[test]

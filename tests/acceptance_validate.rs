@@ -137,6 +137,13 @@ fn every_invalid_input_fails_naming_the_attribute() {
             "service_principal_id",
             "Invalid numeric ID",
         ),
+        // Length and characters are separate rules with separate messages.
+        (
+            "principal ID of 21 digits",
+            vec![("service_principal_id", set("\"232350248827563212345\""))],
+            "service_principal_id",
+            "Numeric ID out of range",
+        ),
         (
             "blank secret ID",
             vec![("secret_id", set("\"\""))],
@@ -288,4 +295,61 @@ fn provider_block_rules_point_at_the_attribute() {
         resource(&[])
     );
     assert_eq!(validate_json(&ok)["valid"], true);
+}
+
+#[test]
+fn ids_stay_one_path_segment_and_each_rule_points_at_its_attribute() {
+    let cases = [
+        ("secret_id", "\".\"", "Invalid secret ID"),
+        ("secret_id", "\"..\"", "Invalid secret ID"),
+        ("secret_id", "\"09094e32/..\"", "Invalid secret ID"),
+        ("secret_id", "\"09094e32\\u0007\"", "Invalid secret ID"),
+        ("secret_id", "\"not-hex\"", "Invalid secret ID"),
+        ("secret_id", "\"\"", "Value must not be blank"),
+        ("service_principal_id", "\".\"", "Invalid numeric ID"),
+        ("service_principal_id", "\"..\"", "Invalid numeric ID"),
+        ("service_principal_id", "\"12/34\"", "Invalid numeric ID"),
+        ("service_principal_id", "\"\"", "Value must not be blank"),
+    ];
+    for (attribute, value, summary) in cases {
+        let json = validate_json(&resource(&[(attribute, set(value))]));
+        assert_eq!(json["valid"], false, "{attribute} = {value}: {json:#}");
+        let diag = json["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["summary"] == summary)
+            .unwrap_or_else(|| panic!("{attribute} = {value}: no {summary:?} in {json:#}"));
+        let code = diag["snippet"]["code"].as_str().unwrap_or_default();
+        assert!(
+            code.trim_start().starts_with(attribute),
+            "{attribute} = {value}: points at {code:?}"
+        );
+    }
+}
+
+#[test]
+fn a_secret_pasted_into_an_id_field_is_refused_at_the_block_and_never_shown() {
+    let secret = "dose9s3cretPart0a1b2c3d4e5f6a7b8c9d0e1f2";
+    for attribute in [
+        "client_id",
+        "account_id",
+        "secret_id",
+        "service_principal_id",
+    ] {
+        let work = Workdir::new(&resource(&[(attribute, Some(format!("\"{secret}\"")))]));
+        let out = work.run(&["validate", "-no-color"]);
+        assert_ne!(out.code, 0, "{attribute}: {}", out.combined());
+        let all = out.combined();
+        assert!(!all.contains("s3cretPart"), "{attribute}: shown:\n{all}");
+        assert!(
+            out.text()
+                .contains("looks like an OAuth secret (not shown)"),
+            "{attribute}: {all}"
+        );
+        assert!(
+            !all.contains(&format!("{attribute} ")),
+            "{attribute}: the diagnostic shows the line: {all}"
+        );
+    }
 }

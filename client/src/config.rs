@@ -4,6 +4,15 @@ use std::time::Duration;
 
 use crate::host::AccountHost;
 
+/// Requests per second to one host when nothing else is configured, as in the Databricks SDKs.
+pub const DEFAULT_RATE_LIMIT: u32 = 15;
+
+/// Timeout of one HTTP request when nothing else is configured.
+pub const DEFAULT_HTTP_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Retry budget of one operation when nothing else is configured.
+pub const DEFAULT_RETRY_TIMEOUT: Duration = Duration::from_secs(300);
+
 /// Settings of a [`crate::Client`]. Build with [`ClientConfig::new`] and adjust the public fields.
 #[derive(Clone, Debug)]
 pub struct ClientConfig {
@@ -52,10 +61,10 @@ impl ClientConfig {
         check_ua_token("version", version)?;
         Ok(Self {
             host: None,
-            http_timeout: Duration::from_secs(60),
-            retry_timeout: Duration::from_secs(300),
+            http_timeout: DEFAULT_HTTP_TIMEOUT,
+            retry_timeout: DEFAULT_RETRY_TIMEOUT,
             management_read_reuse: Duration::from_secs(60),
-            rate_limit: 15,
+            rate_limit: DEFAULT_RATE_LIMIT,
             initial_backoff: Duration::from_secs(1),
             max_backoff: Duration::from_secs(30),
             user_agent: format!(

@@ -60,7 +60,9 @@ mod verify;
 pub mod fuzzing;
 
 pub use client::{Account, Client};
-pub use config::{ClientConfig, ConfigError};
+pub use config::{
+    ClientConfig, ConfigError, DEFAULT_HTTP_TIMEOUT, DEFAULT_RATE_LIMIT, DEFAULT_RETRY_TIMEOUT,
+};
 pub use error::{Error, ErrorKind};
 pub use host::{
     AccountHost, Cloud, HostError, HostKind, UnknownCloud, WorkspaceHost, classify_host, parse_host,

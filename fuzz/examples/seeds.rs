@@ -12,7 +12,9 @@ use fuzz_support::{SELECT_PROVIDER, SELECT_RESOURCE, provider_type, resource_typ
 use terraform_provider_databricks::protocol::cty::{
     Number, Refinements, Type, Value, encode_json, encode_msgpack,
 };
-use terraform_provider_databricks::resource::workflow_connection::revoke::{self, Decision};
+use terraform_provider_databricks::resource::workflow_connection::fuzzing::revoke::{
+    self, Decision,
+};
 
 const ACC: &str = "0d2a7b1c-1234-4abc-9def-0123456789ab";
 const APP: &str = "6f7c4a1e-2b3d-4e5f-8a9b-0c1d2e3f4a5b";

@@ -17,10 +17,11 @@ use terraform_provider_databricks::protocol::backend::{
     ClientCapabilities, ImportRequest, PlanRequest, UpgradeRequest,
 };
 use terraform_provider_databricks::protocol::cty::{Value, decode_msgpack, encode_msgpack};
-use terraform_provider_databricks::resource::workflow_connection::revoke::{self, Ledger};
-use terraform_provider_databricks::resource::workflow_connection::{
-    import, model, plan, upgrade, validate,
+use terraform_provider_databricks::resource::workflow_connection::fuzzing::revoke::{self, Ledger};
+use terraform_provider_databricks::resource::workflow_connection::fuzzing::{
+    import, model, plan, upgrade,
 };
+use terraform_provider_databricks::resource::workflow_connection::{Attr, validate};
 
 fuzz_target!(|data: &[u8]| {
     let r = resource();
@@ -87,14 +88,10 @@ fuzz_target!(|data: &[u8]| {
     }
 
     // Import, then the plan that follows it: the imported state is the prior state.
-    let names: Vec<&str> = r.names.iter().map(String::as_str).collect();
-    let imported = import::import(
-        ImportRequest {
-            id: import_id,
-            capabilities,
-        },
-        &names,
-    );
+    let imported = import::import_without_lookup(ImportRequest {
+        id: import_id,
+        capabilities,
+    });
     if imported.state.is_null() {
         assert!(
             imported.diagnostics.has_errors(),
@@ -164,7 +161,7 @@ fn run_plan(
 ) {
     let destroy = proposed.is_null();
     let create = prior.is_null();
-    let revokes = model::boolean(&prior, "revoke_secret_on_destroy") == Some(true);
+    let revokes = model::boolean(&prior, Attr::RevokeSecretOnDestroy) == Some(true);
     let carried = revoke::decode(prior_private);
     let planned = plan::plan(
         PlanRequest {

@@ -21,9 +21,11 @@ use terraform_provider_databricks::protocol::backend::{ClientCapabilities, PlanR
 use terraform_provider_databricks::protocol::cty::{Number, Value, encode_msgpack};
 use terraform_provider_databricks::protocol::diagnostics::Severity;
 use terraform_provider_databricks::protocol::path::AttributePath;
-use terraform_provider_databricks::resource::workflow_connection::model::{self, OBSERVED};
-use terraform_provider_databricks::resource::workflow_connection::revoke::{self, Ledger};
-use terraform_provider_databricks::resource::workflow_connection::{plan, validate};
+use terraform_provider_databricks::resource::workflow_connection::Attr;
+use terraform_provider_databricks::resource::workflow_connection::fuzzing::model;
+use terraform_provider_databricks::resource::workflow_connection::fuzzing::plan;
+use terraform_provider_databricks::resource::workflow_connection::fuzzing::revoke::{self, Ledger};
+use terraform_provider_databricks::resource::workflow_connection::validate;
 use time::OffsetDateTime;
 
 const ACC: &str = "0d2a7b1c-1234-4abc-9def-0123456789ab";
@@ -141,32 +143,39 @@ fn days_value(mode: u8, days: i64, days_text: &str, other: Value) -> Value {
 
 /// A connection as an apply records it, with the fuzzed expiry, days and status.
 fn recorded_state(expire: Option<&str>, days: Value, status: u8, revoke: bool) -> Value {
-    let names = &resource().names;
-    let mut v = model::null_object(names.iter().map(String::as_str));
+    let mut v = model::null_object(Attr::ALL);
     for (k, x) in [
-        ("name", "conn"),
-        ("cloud_provider", "aws"),
-        ("account_id", ACC),
-        ("client_id", APP),
-        ("client_secret", "dose1a2b3c4d"),
-        ("service_principal_id", SP),
-        ("secret_id", SEC),
-        ("service_principal_name", "okta-workflows-connector"),
-        ("secret_create_time", "2025-01-01T00:00:00Z"),
-        ("verified_at", "2026-11-29T04:00:00Z"),
+        (Attr::Name, "conn"),
+        (Attr::CloudProvider, "aws"),
+        (Attr::AccountId, ACC),
+        (Attr::ClientId, APP),
+        (Attr::ClientSecret, "dose1a2b3c4d"),
+        (Attr::ServicePrincipalId, SP),
+        (Attr::SecretId, SEC),
+        (Attr::ServicePrincipalName, "okta-workflows-connector"),
+        (Attr::SecretCreateTime, "2025-01-01T00:00:00Z"),
+        (Attr::VerifiedAt, "2026-11-29T04:00:00Z"),
     ] {
         model::set(&mut v, k, model::string(x));
     }
-    model::set(&mut v, "id", model::string(format!("aws/{ACC}/{SP}/{SEC}")));
-    model::set(&mut v, "secret_expire_time", model::optional_string(expire));
-    model::set(&mut v, "expiry_warning_days", days);
-    model::set(&mut v, "revoke_secret_on_destroy", Value::Bool(revoke));
+    model::set(
+        &mut v,
+        Attr::Id,
+        model::string(format!("aws/{ACC}/{SP}/{SEC}")),
+    );
+    model::set(
+        &mut v,
+        Attr::SecretExpireTime,
+        model::optional_string(expire),
+    );
+    model::set(&mut v, Attr::ExpiryWarningDays, days);
+    model::set(&mut v, Attr::RevokeSecretOnDestroy, Value::Bool(revoke));
     let status = match STATUSES.get(usize::from(status)) {
         Some(s) => model::string(*s),
         None if status == 0xff => Value::Null,
         None => model::string(format!("status-{status}")),
     };
-    model::set(&mut v, "status", status);
+    model::set(&mut v, Attr::Status, status);
     v
 }
 
@@ -191,26 +200,26 @@ fn plan_recorded(
     let prior = recorded_state(expire, prior_days, status, prior_revoke);
 
     // The configuration: the arguments of the record, with the fuzzed days.
-    let mut config = model::null_object(resource().names.iter().map(String::as_str));
-    for name in [
-        "name",
-        "cloud_provider",
-        "account_id",
-        "client_id",
-        "client_secret",
-        "service_principal_id",
-        "secret_id",
+    let mut config = model::null_object(Attr::ALL);
+    for attr in [
+        Attr::Name,
+        Attr::CloudProvider,
+        Attr::AccountId,
+        Attr::ClientId,
+        Attr::ClientSecret,
+        Attr::ServicePrincipalId,
+        Attr::SecretId,
     ] {
         model::set(
             &mut config,
-            name,
-            prior.attr(name).cloned().unwrap_or(Value::Null),
+            attr,
+            model::get(&prior, attr).cloned().unwrap_or(Value::Null),
         );
     }
-    model::set(&mut config, "expiry_warning_days", config_days.clone());
+    model::set(&mut config, Attr::ExpiryWarningDays, config_days.clone());
     model::set(
         &mut config,
-        "revoke_secret_on_destroy",
+        Attr::RevokeSecretOnDestroy,
         Value::Bool(flags & 0x80 != 0),
     );
 
@@ -228,17 +237,17 @@ fn plan_recorded(
     // Terraform's proposed new state: the configuration, with the recorded values of the
     // computed attributes it leaves null.
     let mut proposed = config.clone();
-    for name in resource().names.iter() {
-        if model::is_null(&proposed, name) && name != "client_secret_wo" {
+    for attr in Attr::ALL {
+        if model::is_null(&proposed, attr) && attr != Attr::ClientSecretWo {
             model::set(
                 &mut proposed,
-                name,
-                prior.attr(name).cloned().unwrap_or(Value::Null),
+                attr,
+                model::get(&prior, attr).cloned().unwrap_or(Value::Null),
             );
         }
     }
-    for name in ["description", "client_secret_wo_version"] {
-        model::set(&mut proposed, name, Value::Null);
+    for attr in [Attr::Description, Attr::ClientSecretWoVersion] {
+        model::set(&mut proposed, attr, Value::Null);
     }
 
     let kind = flags >> 4 & 3;
@@ -246,8 +255,8 @@ fn plan_recorded(
         0 | 1 => (prior.clone(), proposed),
         2 => {
             let mut fresh = config.clone();
-            for name in OBSERVED.iter().chain(&["id"]) {
-                model::set(&mut fresh, name, Value::Null);
+            for attr in Attr::observed().chain([Attr::Id]) {
+                model::set(&mut fresh, attr, Value::Null);
             }
             (Value::Null, fresh)
         }
@@ -324,9 +333,9 @@ fn plan_recorded(
     // (unchanged and healthy, or a change of record-only arguments, which works even with a
     // dead secret) the observations stand and the recorded expiry warns.
     let healthy = matches!(
-        model::text(&prior, "status"),
+        model::text(&prior, Attr::Status),
         Some("verified" | "unchecked")
-    ) || model::is_null(&prior, "status");
+    ) || model::is_null(&prior, Attr::Status);
     let record_only = ["expiry_warning_days", "revoke_secret_on_destroy"]
         .into_iter()
         .any(|name| p.attr(name) != prior.attr(name));
@@ -337,20 +346,20 @@ fn plan_recorded(
         .collect();
     if !healthy && !record_only {
         assert!(
-            OBSERVED.iter().all(|name| model::is_unknown(p, name)),
+            Attr::observed().all(|attr| model::is_unknown(p, attr)),
             "an unhealthy record was not checked again"
         );
         assert!(warnings.is_empty(), "{warnings:?}");
         return;
     }
-    for name in OBSERVED {
+    for name in Attr::observed() {
         assert_eq!(
-            p.attr(name),
-            prior.attr(name),
+            model::get(p, name),
+            model::get(&prior, name),
             "{name} changed without a check"
         );
     }
-    let window = model::whole_number(p, "expiry_warning_days").unwrap_or(30);
+    let window = model::whole_number(p, Attr::ExpiryWarningDays).unwrap_or(30);
     let warns_at = |now: OffsetDateTime| {
         expire.and_then(times::parse).is_some_and(|t| {
             window > 0

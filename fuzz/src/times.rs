@@ -9,7 +9,7 @@
 use databricks_account_client::{ErrorKind, SecretInfo, VerifyStatus, fuzzing};
 use terraform_provider_databricks::protocol::diagnostics::Severity;
 use terraform_provider_databricks::protocol::path::AttributePath;
-use terraform_provider_databricks::resource::workflow_connection::report;
+use terraform_provider_databricks::resource::workflow_connection::fuzzing::report;
 use time::format_description::well_known::Rfc3339;
 use time::{Duration, OffsetDateTime, PrimitiveDateTime, UtcOffset};
 

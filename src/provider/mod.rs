@@ -1,14 +1,15 @@
 //! The Databricks provider: its configuration and the resources it serves, as plain
 //! functions over decoded values. Knows nothing of gRPC or msgpack.
 
-pub mod config;
-pub mod profile;
+mod attributes;
+pub(crate) mod config;
+pub(crate) mod databrickscfg;
 pub mod schema;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
-use databricks_account_client::{Client, ClientConfig};
+use databricks_account_client::{Client, ClientConfig, ConfigError};
 
 use tokio_util::sync::CancellationToken;
 
@@ -120,26 +121,22 @@ impl DatabricksProvider {
     }
 }
 
-fn build_client(settings: &config::Settings, terraform_version: &str) -> Result<Client, String> {
-    let mut config = ClientConfig::new("terraform-provider-databricks", env!("CARGO_PKG_VERSION"))
-        .map_err(|e| e.to_string())?;
+fn build_client(
+    settings: &config::Settings,
+    terraform_version: &str,
+) -> Result<Client, ConfigError> {
+    let mut config = ClientConfig::new("terraform-provider-databricks", env!("CARGO_PKG_VERSION"))?;
     // Databricks' User-Agent convention: what runs the calls, then on whose behalf.
     if !terraform_version.is_empty() {
-        config
-            .add_user_agent("terraform", terraform_version)
-            .map_err(|e| e.to_string())?;
+        config.add_user_agent("terraform", terraform_version)?;
     }
-    config
-        .add_user_agent("resource", "workflow_connection")
-        .map_err(|e| e.to_string())?;
-    config
-        .add_user_agent("auth", "oauth-m2m")
-        .map_err(|e| e.to_string())?;
+    config.add_user_agent("resource", "workflow_connection")?;
+    config.add_user_agent("auth", "oauth-m2m")?;
     config.host = settings.host.clone();
     config.http_timeout = settings.http_timeout;
     config.retry_timeout = settings.retry_timeout;
     config.rate_limit = settings.rate_limit;
-    Client::new(config).map_err(|e| e.to_string())
+    Client::new(config)
 }
 
 fn not_configured() -> Diagnostics {
@@ -207,7 +204,11 @@ impl Backend for DatabricksProvider {
             None => match build_client(&settings, &terraform_version) {
                 Ok(client) => client,
                 Err(e) => {
-                    return Diagnostic::error("Cannot configure the Databricks client", e).into();
+                    return Diagnostic::error(
+                        "Cannot configure the Databricks client",
+                        format!("{e}."),
+                    )
+                    .into();
                 }
             },
         };
@@ -302,13 +303,11 @@ impl Backend for DatabricksProvider {
         &self,
         _type_name: &str,
         request: ImportRequest,
-        _cancel: CancellationToken,
+        cancel: CancellationToken,
     ) -> ImportResponse {
-        let names: Vec<&str> = match &self.connection_type {
-            Type::Object(attrs) => attrs.keys().map(String::as_str).collect(),
-            _ => Vec::new(),
-        };
-        workflow_connection::import::import(request, &names)
+        let configured = self.configured();
+        let ctx = configured.as_deref().and_then(|c| c.context(cancel));
+        workflow_connection::import::import(ctx.as_ref(), request).await
     }
 
     fn upgrade_resource_state(&self, _type_name: &str, request: UpgradeRequest) -> UpgradeResponse {

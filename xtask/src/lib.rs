@@ -17,6 +17,7 @@
 //! | `{{ .SchemaMarkdown }}` | `## Schema` with Required / Optional / Read-Only groups (schema pages only) |
 //! | `{{ tffile "examples/…/x.tf" }}` | that file in a ```` ```terraform ```` block |
 //! | `{{ codefile "shell" "examples/…/x.sh" }}` | that file in a ```` ```shell ```` block |
+//! | `{{ default "rate_limit" }}` | the default of that provider argument (the client's constant) |
 //! | `{{ "{{" }}` | `{{` (a quoted string is itself) |
 //!
 //! Paths are relative to the repository root. Anything else between `{{` and `}}` is an error.
@@ -29,7 +30,7 @@ use std::path::{Path, PathBuf};
 
 use terraform_provider_databricks::protocol::cty::Type;
 use terraform_provider_databricks::protocol::schema::{Attribute, Presence, Schema};
-use terraform_provider_databricks::provider::schema::provider_schema;
+use terraform_provider_databricks::provider::schema::{argument_default, provider_schema};
 use terraform_provider_databricks::resource::workflow_connection;
 
 /// Link Terraform's docs use for write-only arguments.
@@ -72,7 +73,10 @@ fn sources() -> Vec<Source> {
             template: "templates/resources/workflow_connection.md.tmpl",
             output: "docs/resources/workflow_connection.md",
             schema: workflow_connection::schema(),
-            must_mention: workflow_connection::schema::STATUS_VALUES.to_vec(),
+            must_mention: workflow_connection::Status::ALL
+                .iter()
+                .map(|s| s.as_str())
+                .collect(),
         },
     ]
 }
@@ -315,6 +319,8 @@ fn expand(root: &Path, directive: &str, schema: Option<&Schema>) -> Result<Strin
         [".SchemaMarkdown"] => schema_markdown(schema.ok_or_else(no_schema)?),
         ["tffile", path] => code_block(root, "terraform", path)?,
         ["codefile", lang, path] => code_block(root, lang, path)?,
+        ["default", argument] => argument_default(argument)
+            .ok_or_else(|| format!("the provider argument `{argument}` has no default"))?,
         _ => return Err(format!("unknown placeholder `{{{{ {directive} }}}}`")),
     };
     for filter in pipeline {
@@ -495,6 +501,12 @@ mod tests {
         );
         assert!(render(&dir, "{{ .Description", Some(&sample())).is_err());
         assert!(render(&dir, "{{ tffile \"missing.tf\" }}", Some(&sample())).is_err());
+        let default = render(&dir, "{{ default \"rate_limit\" }}", None).unwrap();
+        assert!(
+            !default.is_empty() && default.bytes().all(|b| b.is_ascii_digit()),
+            "{default}"
+        );
+        assert!(render(&dir, "{{ default \"host\" }}", None).is_err());
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

@@ -38,7 +38,7 @@ fn every_attribute_is_documented_in_its_group() {
         }
     }
     let resource = page("workflow_connection.md");
-    for status in workflow_connection::schema::STATUS_VALUES {
+    for status in workflow_connection::Status::ALL.map(|s| s.as_str()) {
         assert!(resource.contains(&format!("`{status}`")), "{status}");
     }
     // Registry layout: front matter first, then the groups in Registry order.

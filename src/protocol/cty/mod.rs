@@ -35,6 +35,7 @@
 //! This module tree refers to its own parts only through `super::`/`self::`
 //! paths, so it can live anywhere in a crate.
 
+mod depth;
 mod error;
 mod gojson;
 mod json;
@@ -46,6 +47,7 @@ mod strategies;
 mod types;
 mod value;
 
+pub use depth::MAX_DEPTH;
 pub use error::{DecodeError, EncodeError, Path, PathStep};
 pub use json::{decode_json, encode_json};
 pub use msgpack::{decode_msgpack, encode_msgpack};
@@ -53,8 +55,3 @@ pub use number::{MAX_DECIMAL_EXPONENT, MAX_NUMBER_TEXT_LEN, Number, ParseNumberE
 pub use refinements::{MAX_STRING_PREFIX_LEN, Refinements};
 pub use types::{Type, TypeJsonError};
 pub use value::Value;
-
-/// The deepest nesting of containers (and dynamic wrappers) the codecs
-/// accept, and of type descriptions. Far beyond any real schema; it keeps
-/// recursion, and so stack use, bounded on hostile input.
-pub const MAX_DEPTH: usize = 64;

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
-use super::MAX_DEPTH;
+use super::depth::MAX_DEPTH;
 use super::gojson;
 
 /// A cty type.

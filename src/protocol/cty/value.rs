@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
 
-use super::MAX_DEPTH;
+use super::depth::MAX_DEPTH;
 use super::error::{EncodeError, PathStep, RawError};
 use super::number::Number;
 use super::refinements::Refinements;
@@ -300,11 +300,16 @@ pub(super) fn check_tuple_len(vs: &[Value], ets: &[Type]) -> Result<(), RawError
         Ok(())
     } else {
         Err(RawError::new(format!(
-            "a tuple of {} elements is required ({} given)",
-            ets.len(),
+            "{} is required ({} given)",
+            tuple_of(ets.len()),
             vs.len()
         )))
     }
+}
+
+/// `a tuple of 1 element`, `a tuple of 3 elements`.
+pub(super) fn tuple_of(n: usize) -> String {
+    format!("a tuple of {n} element{}", if n == 1 { "" } else { "s" })
 }
 
 impl PartialEq for Value {

@@ -1,15 +1,14 @@
 //! Which host account API calls go to: the first of argument, DATABRICKS_HOST and the
 //! profile's `host` that is not a workspace, with a warning for each workspace host skipped.
 
-use databricks_account_client::{
-    AccountHost, Cloud, HostKind, WorkspaceHost, classify_host, parse_host,
-};
+use databricks_account_client::{AccountHost, Cloud, HostKind, WorkspaceHost, classify_host};
 
 use crate::protocol::diagnostics::{Diagnostic, Diagnostics};
-use crate::protocol::path::AttributePath;
+use crate::provider::attributes::ProviderAttr;
+use crate::validation::parse_account_host;
 
-use super::profiles::ProfileRef;
-use super::{INVALID_HOST_VARIABLE, Source, Sourced, WORKSPACE_HOST};
+use super::messages::{INVALID_HOST_VARIABLE, WORKSPACE_HOST};
+use super::source::{ProfileRef, Source, Sourced, variable_name};
 
 /// Where account API calls go when no host is configured.
 pub(super) fn per_cloud_defaults() -> String {
@@ -21,15 +20,6 @@ pub(super) fn per_cloud_defaults() -> String {
         "the account console of each connection's cloud_provider: {}",
         each.join(", ")
     )
-}
-
-/// A host as it may be shown: a workspace's origin, a valid host's URL, nothing else (the
-/// text could hold user info).
-pub(super) fn shown_host(raw: &str) -> Option<String> {
-    match classify_host(raw) {
-        HostKind::Workspace(ws) => Some(ws.origin),
-        _ => parse_host(raw).ok().map(|h| h.as_str().to_owned()),
-    }
 }
 
 /// The host for account API calls: the first of argument, DATABRICKS_HOST, the profile's
@@ -46,7 +36,7 @@ pub(super) fn resolve_host(
 ) -> Option<Sourced<AccountHost>> {
     let candidates = [
         (argument, Source::Argument),
-        (variable, Source::Variable("DATABRICKS_HOST")),
+        (variable, Source::Variable(ProviderAttr::Host)),
         (from_profile, Source::Profile),
     ];
     let mut skipped: Vec<(Source, WorkspaceHost)> = Vec::new();
@@ -58,7 +48,7 @@ pub(super) fn resolve_host(
             skipped.push((source, ws));
             continue;
         }
-        match parse_host(&raw) {
+        match parse_account_host(&raw) {
             Ok(value) => {
                 chosen = Some(Sourced { value, source });
                 break;
@@ -66,7 +56,7 @@ pub(super) fn resolve_host(
             // An argument's error comes from `validate`; a profile's host was checked with
             // the profile.
             Err(reason) => {
-                if source == Source::Variable("DATABRICKS_HOST") {
+                if source == Source::Variable(ProviderAttr::Host) {
                     invalid_variable = Some(reason);
                 }
             }
@@ -80,7 +70,7 @@ pub(super) fn resolve_host(
     let (host, instead) = match (chosen, derived) {
         (Some(h), _) => {
             let from = match h.source {
-                Source::Variable(v) => v.to_owned(),
+                Source::Variable(attr) => variable_name(attr).to_owned(),
                 Source::Profile => format!(
                     "`host` of {}",
                     profile.map(ProfileRef::describe).unwrap_or_default()
@@ -115,8 +105,8 @@ pub(super) fn resolve_host(
                 "",
                 "Set `host` to an account console, a proxy or an emulator, or remove it.",
             ),
-            Source::Variable(v) => (
-                (*v).to_owned(),
+            Source::Variable(attr) => (
+                variable_name(*attr).to_owned(),
                 " (it is probably set for the official Databricks provider)",
                 "To send them to a host of your own (a proxy, an emulator), set `host` on this \
                  provider's block.",
@@ -140,7 +130,7 @@ pub(super) fn resolve_host(
                     ws.origin, ws.deployment
                 ),
             )
-            .at(AttributePath::attr("host")),
+            .at(ProviderAttr::Host.path()),
         );
     }
     if let Some(reason) = invalid_variable {
@@ -154,7 +144,7 @@ pub(super) fn resolve_host(
                      this provider's block."
                 ),
             )
-            .at(AttributePath::attr("host")),
+            .at(ProviderAttr::Host.path()),
         );
     }
     host

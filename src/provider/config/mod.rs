@@ -10,19 +10,25 @@
 
 mod host;
 mod management;
+mod messages;
 mod profiles;
+mod source;
 
 use std::time::Duration;
 
-use databricks_account_client::{AccountHost, HostKind, SecretString, classify_host, parse_host};
+use databricks_account_client::{
+    AccountHost, DEFAULT_HTTP_TIMEOUT, DEFAULT_RATE_LIMIT, DEFAULT_RETRY_TIMEOUT, HostKind,
+    SecretString, classify_host, parse_host,
+};
 
 use host::resolve_host;
 use management::{management, warn_of_overrides};
-use profiles::{ProfileRef, load_profile};
+use profiles::load_profile;
+use source::{ProfileRef, first};
 
 use crate::protocol::cty::Value;
 use crate::protocol::diagnostics::{Diagnostic, Diagnostics};
-use crate::protocol::path::AttributePath;
+use crate::provider::attributes::ProviderAttr;
 use crate::resource::Management;
 use crate::validation::{self as check, Field, field, known_str};
 
@@ -31,25 +37,37 @@ pub fn validate(config: &Value) -> Diagnostics {
     if config.is_null() || config.is_unknown() {
         return diags;
     }
-    check::account_host(&mut diags, config, "host");
+    check::account_host(&mut diags, config, ProviderAttr::Host);
     check::uuid(
         &mut diags,
         config,
-        "account_id",
+        ProviderAttr::AccountId,
         "the Databricks account ID",
     );
     check::uuid(
         &mut diags,
         config,
-        "client_id",
+        ProviderAttr::ClientId,
         "the management service principal's application ID",
     );
-    check::not_blank(&mut diags, config, "client_secret");
-    check::not_blank(&mut diags, config, "profile");
-    check::not_blank(&mut diags, config, "config_file");
-    check::whole_number(&mut diags, config, "http_timeout_seconds", 1, 3600);
-    check::whole_number(&mut diags, config, "retry_timeout_seconds", 0, 86_400);
-    check::whole_number(&mut diags, config, "rate_limit", 1, 10_000);
+    check::not_blank(&mut diags, config, ProviderAttr::ClientSecret);
+    check::not_blank(&mut diags, config, ProviderAttr::Profile);
+    check::not_blank(&mut diags, config, ProviderAttr::ConfigFile);
+    check::whole_number(
+        &mut diags,
+        config,
+        ProviderAttr::HttpTimeoutSeconds,
+        1,
+        3600,
+    );
+    check::whole_number(
+        &mut diags,
+        config,
+        ProviderAttr::RetryTimeoutSeconds,
+        0,
+        86_400,
+    );
+    check::whole_number(&mut diags, config, ProviderAttr::RateLimit, 1, 10_000);
     diags
 }
 
@@ -115,91 +133,6 @@ fn pending_warning(unknown: &[&str]) -> Diagnostic {
     )
 }
 
-// Summaries of the configure diagnostics (the README's troubleshooting section quotes them).
-pub const INCOMPLETE_MANAGEMENT: &str = "Incomplete management credentials";
-pub const INCOMPLETE_MANAGEMENT_IGNORED: &str = "Incomplete management credentials ignored";
-pub const INVALID_MANAGEMENT_IGNORED: &str = "Invalid management credentials ignored";
-pub const WORKSPACE_HOST: &str = "Workspace host not used for account API calls";
-pub const INVALID_HOST_VARIABLE: &str = "Invalid DATABRICKS_HOST ignored";
-pub const PROFILE_OVERRIDDEN: &str = "Environment variables override the Databricks config profile";
-pub const CONFIG_FILE_UNREADABLE: &str = "Cannot read the Databricks config file";
-pub const PROFILE_NOT_FOUND: &str = "Databricks config profile not found";
-pub const PROFILE_WORKSPACE_LEVEL: &str = "Workspace-level Databricks config profile";
-pub const PROFILE_NO_CLIENT_CREDENTIALS: &str =
-    "Databricks config profile without OAuth client credentials";
-pub const PROFILE_INVALID_VALUE: &str = "Invalid value in a Databricks config profile";
-
-/// Where one setting came from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Source {
-    /// The provider block's argument.
-    Argument,
-    /// The named environment variable.
-    Variable(&'static str),
-    /// The config profile in use.
-    Profile,
-    /// Derived from a workspace host (the account console of its cloud).
-    Derived,
-}
-
-#[derive(Clone, Debug)]
-struct Sourced<T> {
-    value: T,
-    source: Source,
-}
-
-/// The first of argument, variable, profile that has a value.
-fn first<T>(
-    argument: Option<T>,
-    variable: (&'static str, Option<T>),
-    profile: Option<T>,
-) -> Option<Sourced<T>> {
-    let sourced = |source| move |value| Sourced { value, source };
-    argument
-        .map(sourced(Source::Argument))
-        .or_else(|| variable.1.map(sourced(Source::Variable(variable.0))))
-        .or_else(|| profile.map(sourced(Source::Profile)))
-}
-
-/// One of the management credentials' attributes.
-struct Attr {
-    name: &'static str,
-    variable: &'static str,
-    what: &'static str,
-}
-
-const ACCOUNT_ID: Attr = Attr {
-    name: "account_id",
-    variable: "DATABRICKS_ACCOUNT_ID",
-    what: "the account ID",
-};
-const CLIENT_ID: Attr = Attr {
-    name: "client_id",
-    variable: "DATABRICKS_CLIENT_ID",
-    what: "the client ID",
-};
-const CLIENT_SECRET: Attr = Attr {
-    name: "client_secret",
-    variable: "DATABRICKS_CLIENT_SECRET",
-    what: "the client secret",
-};
-
-/// `a`, `a and b`, `a, b and c`.
-fn and_list<S: AsRef<str>>(items: &[S]) -> String {
-    match items {
-        [] => String::new(),
-        [one] => one.as_ref().to_owned(),
-        [init @ .., last] => format!(
-            "{} and {}",
-            init.iter()
-                .map(AsRef::as_ref)
-                .collect::<Vec<_>>()
-                .join(", "),
-            last.as_ref()
-        ),
-    }
-}
-
 /// Resolves the final configuration: per attribute the argument, else the environment
 /// variable, else the config profile, else the default. Values are validated again here
 /// because environment variables and profiles bypass `validate`.
@@ -227,13 +160,15 @@ pub fn resolve(
     }
     let mut diags = validate(config);
     // Blank arguments are errors of `validate`; blank variables count as unset.
-    let arg = |name: &str| -> Option<String> {
-        known_str(config, name)
+    let arg = |attr: ProviderAttr| -> Option<String> {
+        known_str(config, attr)
             .filter(|v| !v.trim().is_empty())
             .map(str::to_owned)
     };
-    let var = |name: &str| -> Option<String> { env(name).filter(|v| !v.trim().is_empty()) };
-    let number = |name: &str| match field(config, name) {
+    let var = |attr: ProviderAttr| -> Option<String> {
+        env(attr.variable()?).filter(|v| !v.trim().is_empty())
+    };
+    let number = |attr: ProviderAttr| match field(config, attr) {
         Field::Known(v) => v.as_number().and_then(|n| n.to_u64()),
         _ => None,
     };
@@ -243,38 +178,38 @@ pub fn resolve(
     // client ID, that came from elsewhere. A workspace host does not count: it is not used.
     let usable_host =
         |h: &String| !matches!(classify_host(h), HostKind::Workspace(_)) && parse_host(h).is_ok();
-    let configured_elsewhere = arg("host").is_some_and(|h| usable_host(&h))
-        || var("DATABRICKS_HOST").is_some_and(|h| usable_host(&h))
-        || [CLIENT_ID, CLIENT_SECRET]
-            .iter()
-            .any(|a| arg(a.name).is_some() || var(a.variable).is_some());
-    let loaded = load_profile(&arg, &var, configured_elsewhere, &mut diags);
+    let configured_elsewhere = arg(ProviderAttr::Host).is_some_and(|h| usable_host(&h))
+        || var(ProviderAttr::Host).is_some_and(|h| usable_host(&h))
+        || [ProviderAttr::ClientId, ProviderAttr::ClientSecret]
+            .into_iter()
+            .any(|a| arg(a).is_some() || var(a).is_some());
+    let home = env("HOME").filter(|v| !v.trim().is_empty());
+    let loaded = load_profile(&arg, &var, home, configured_elsewhere, &mut diags);
     let reference = loaded.as_ref().map(|l| &l.reference);
 
     let host = resolve_host(
-        arg("host"),
-        var("DATABRICKS_HOST"),
+        arg(ProviderAttr::Host),
+        var(ProviderAttr::Host),
         loaded.as_ref().and_then(|l| l.creds.host.clone()),
         reference,
         &mut diags,
     );
 
     let profile_creds = loaded.as_ref().map(|l| &l.creds);
+    let sourced = |attr: ProviderAttr| (arg(attr), var(attr).map(|v| (attr, v)));
     let account_id = first(
-        arg(ACCOUNT_ID.name),
-        (ACCOUNT_ID.variable, var(ACCOUNT_ID.variable)),
+        sourced(ProviderAttr::AccountId),
         profile_creds.map(|p| p.account_id.clone()),
     );
     let client_id = first(
-        arg(CLIENT_ID.name),
-        (CLIENT_ID.variable, var(CLIENT_ID.variable)),
+        sourced(ProviderAttr::ClientId),
         profile_creds.map(|p| p.client_id.clone()),
     );
+    let (argument, variable) = sourced(ProviderAttr::ClientSecret);
     let client_secret = first(
-        arg(CLIENT_SECRET.name).map(SecretString::from),
         (
-            CLIENT_SECRET.variable,
-            var(CLIENT_SECRET.variable).map(SecretString::from),
+            argument.map(SecretString::from),
+            variable.map(|(attr, v)| (attr, SecretString::from(v))),
         ),
         profile_creds.map(|p| p.client_secret.clone()),
     );
@@ -289,9 +224,9 @@ pub fn resolve(
     }
     let management = management(account_id, client_id, client_secret, &mut diags);
 
-    let rate_limit = match number("rate_limit") {
+    let rate_limit = match number(ProviderAttr::RateLimit) {
         Some(n) => u32::try_from(n).unwrap_or(u32::MAX),
-        None => match var("DATABRICKS_RATE_LIMIT") {
+        None => match var(ProviderAttr::RateLimit) {
             Some(v) => match v.trim().parse::<u32>() {
                 Ok(n) if n > 0 => n,
                 _ => {
@@ -300,12 +235,12 @@ pub fn resolve(
                             "Invalid DATABRICKS_RATE_LIMIT",
                             format!("DATABRICKS_RATE_LIMIT must be a whole number of at least 1; got \"{v}\"."),
                         )
-                        .at(AttributePath::attr("rate_limit")),
+                        .at(ProviderAttr::RateLimit.path()),
                     );
-                    15
+                    DEFAULT_RATE_LIMIT
                 }
             },
-            None => 15,
+            None => DEFAULT_RATE_LIMIT,
         },
     };
 
@@ -326,8 +261,10 @@ pub fn resolve(
         settings: Settings {
             host,
             management,
-            http_timeout: Duration::from_secs(number("http_timeout_seconds").unwrap_or(60)),
-            retry_timeout: Duration::from_secs(number("retry_timeout_seconds").unwrap_or(300)),
+            http_timeout: number(ProviderAttr::HttpTimeoutSeconds)
+                .map_or(DEFAULT_HTTP_TIMEOUT, Duration::from_secs),
+            retry_timeout: number(ProviderAttr::RetryTimeoutSeconds)
+                .map_or(DEFAULT_RETRY_TIMEOUT, Duration::from_secs),
             rate_limit,
         },
         // Every diagnostic left is a warning.
@@ -337,35 +274,33 @@ pub fn resolve(
 
 #[cfg(test)]
 mod tests {
+    use super::messages::*;
     use super::*;
     use crate::protocol::cty::Value;
+    use crate::protocol::path::AttributePath;
     use std::collections::BTreeMap;
 
-    fn config(pairs: &[(&str, &str)]) -> Value {
-        let mut attrs: BTreeMap<String, Value> = [
-            "host",
-            "account_id",
-            "client_id",
-            "client_secret",
-            "profile",
-            "config_file",
-            "http_timeout_seconds",
-            "retry_timeout_seconds",
-            "rate_limit",
-        ]
-        .iter()
-        .map(|n| (n.to_string(), Value::Null))
-        .collect();
+    fn config(pairs: &[(ProviderAttr, &str)]) -> Value {
+        let mut attrs: BTreeMap<String, Value> = ProviderAttr::ALL
+            .iter()
+            .map(|a| (a.to_string(), Value::Null))
+            .collect();
         for (k, v) in pairs {
             attrs.insert(k.to_string(), Value::String(v.to_string()));
         }
         Value::Object(attrs)
     }
 
-    const MGMT: [(&str, &str); 3] = [
-        ("account_id", "0d2a7b1c-1234-4abc-9def-0123456789ab"),
-        ("client_id", "6f7c4a1e-2b3d-4e5f-8a9b-0c1d2e3f4a5b"),
-        ("client_secret", "dose1"),
+    const MGMT: [(ProviderAttr, &str); 3] = [
+        (
+            ProviderAttr::AccountId,
+            "0d2a7b1c-1234-4abc-9def-0123456789ab",
+        ),
+        (
+            ProviderAttr::ClientId,
+            "6f7c4a1e-2b3d-4e5f-8a9b-0c1d2e3f4a5b",
+        ),
+        (ProviderAttr::ClientSecret, "dose1"),
     ];
 
     fn ready(r: Result<Resolved, Diagnostics>) -> Settings {
@@ -380,7 +315,7 @@ mod tests {
     fn an_unknown_argument_leaves_the_provider_pending_instead_of_using_defaults() {
         let mut c = config(&MGMT);
         if let Value::Object(attrs) = &mut c {
-            attrs.insert("host".into(), Value::unknown());
+            attrs.insert(ProviderAttr::Host.to_string(), Value::unknown());
         }
         match resolve(&c, |_| None) {
             Ok(Resolved::Pending { warning }) => {
@@ -400,7 +335,10 @@ mod tests {
             "DATABRICKS_RATE_LIMIT" => Some("7".to_string()),
             _ => None,
         };
-        let s = ready(resolve(&config(&[("client_secret", "dose-block")]), env));
+        let s = ready(resolve(
+            &config(&[(ProviderAttr::ClientSecret, "dose-block")]),
+            env,
+        ));
         assert_eq!(s.host.unwrap().as_str(), "http://127.0.0.1:9");
         assert_eq!(
             s.management.unwrap().client_secret.expose_secret(),
@@ -424,13 +362,13 @@ mod tests {
         let b = ready(resolve(&config(&MGMT), |_| None));
         assert!(a.same_as(&b));
         let mut other = MGMT;
-        other[2] = ("client_secret", "dose2");
+        other[2] = (ProviderAttr::ClientSecret, "dose2");
         let c = ready(resolve(&config(&other), |_| None));
         assert!(!a.same_as(&c));
         assert!(!a.same_as(&ready(resolve(&config(&[]), |_| None))));
     }
 
-    // ---- Profiles, precedence and neighbours (DESIGN §3) ----
+    // ---- Profiles, precedence and neighbours ----
 
     const ACC: &str = "0d2a7b1c-1234-4abc-9def-0123456789ab";
     const CID: &str = "6f7c4a1e-2b3d-4e5f-8a9b-0c1d2e3f4a5b";
@@ -505,7 +443,10 @@ mod tests {
             CID,
             "dose-profile",
         ));
-        let c = config(&[("profile", "okta"), ("client_secret", "dose-argument")]);
+        let c = config(&[
+            (ProviderAttr::Profile, "okta"),
+            (ProviderAttr::ClientSecret, "dose-argument"),
+        ]);
         let env = env_of(vec![
             home_var(&home),
             ("DATABRICKS_CLIENT_ID", OTHER_CID.into()),
@@ -525,7 +466,7 @@ mod tests {
         assert!(warnings[0].detail.contains("profile \"okta\""));
 
         // Host: argument over variable over profile.
-        let host = |pairs: &[(&str, &str)], vars: Vec<(&'static str, String)>| {
+        let host = |pairs: &[(ProviderAttr, &str)], vars: Vec<(&'static str, String)>| {
             let mut vars = vars;
             vars.push(home_var(&home));
             let (s, _) = run(&config(pairs), env_of(vars)).unwrap();
@@ -534,18 +475,21 @@ mod tests {
         let var = vec![("DATABRICKS_HOST", "http://127.0.0.1:8".to_string())];
         assert_eq!(
             host(
-                &[("profile", "okta"), ("host", "http://127.0.0.1:9")],
+                &[
+                    (ProviderAttr::Profile, "okta"),
+                    (ProviderAttr::Host, "http://127.0.0.1:9")
+                ],
                 var.clone()
             )
             .as_deref(),
             Some("http://127.0.0.1:9")
         );
         assert_eq!(
-            host(&[("profile", "okta")], var).as_deref(),
+            host(&[(ProviderAttr::Profile, "okta")], var).as_deref(),
             Some("http://127.0.0.1:8")
         );
         assert_eq!(
-            host(&[("profile", "okta")], vec![]).as_deref(),
+            host(&[(ProviderAttr::Profile, "okta")], vec![]).as_deref(),
             Some("http://127.0.0.1:7")
         );
     }
@@ -561,7 +505,7 @@ mod tests {
         let other_file = elsewhere.path().join("cfg");
         std::fs::write(&other_file, section("a", None, OTHER_ACC, CID, "dose-c")).unwrap();
         let base = || vec![home_var(&home), ("DATABRICKS_CONFIG_PROFILE", "b".into())];
-        let (s, w) = run(&config(&[("profile", "a")]), env_of(base())).unwrap();
+        let (s, w) = run(&config(&[(ProviderAttr::Profile, "a")]), env_of(base())).unwrap();
         assert_eq!(mgmt(&s).2, "dose-a");
         assert!(w.is_empty(), "{w:?}");
         let (s, _) = run(&config(&[]), env_of(base())).unwrap();
@@ -572,13 +516,17 @@ mod tests {
             "DATABRICKS_CONFIG_FILE",
             other_file.to_str().unwrap().into(),
         ));
-        let (s, _) = run(&config(&[("profile", "a")]), env_of(vars.clone())).unwrap();
+        let (s, _) = run(
+            &config(&[(ProviderAttr::Profile, "a")]),
+            env_of(vars.clone()),
+        )
+        .unwrap();
         assert_eq!(mgmt(&s).2, "dose-c");
         let home_file = home.path().join(".databrickscfg");
         let (s, _) = run(
             &config(&[
-                ("profile", "a"),
-                ("config_file", home_file.to_str().unwrap()),
+                (ProviderAttr::Profile, "a"),
+                (ProviderAttr::ConfigFile, home_file.to_str().unwrap()),
             ]),
             env_of(vars),
         )
@@ -586,7 +534,10 @@ mod tests {
         assert_eq!(mgmt(&s).2, "dose-a");
         // `~` is HOME.
         let (s, _) = run(
-            &config(&[("profile", "a"), ("config_file", "~/.databrickscfg")]),
+            &config(&[
+                (ProviderAttr::Profile, "a"),
+                (ProviderAttr::ConfigFile, "~/.databrickscfg"),
+            ]),
             env_of(vec![home_var(&home)]),
         )
         .unwrap();
@@ -631,7 +582,7 @@ mod tests {
         // As in the SDKs, a host or client credentials from the block or the environment
         // mean DEFAULT is not read: its secret never pairs with settings from elsewhere.
         let (s, _) = run(
-            &config(&[("host", "http://127.0.0.1:9")]),
+            &config(&[(ProviderAttr::Host, "http://127.0.0.1:9")]),
             env_of(vec![home_var(&complete)]),
         )
         .unwrap();
@@ -705,12 +656,15 @@ mod tests {
         let path = home.path().join(".databrickscfg");
         let path = path.to_str().unwrap();
         for (name, summary, mention) in cases {
-            let errors = run(&config(&[("profile", name)]), env_of(vec![home_var(&home)]))
-                .map(|(_, w)| w)
-                .unwrap_err();
+            let errors = run(
+                &config(&[(ProviderAttr::Profile, name)]),
+                env_of(vec![home_var(&home)]),
+            )
+            .map(|(_, w)| w)
+            .unwrap_err();
             assert_eq!(summaries(&errors), vec![summary], "{name}");
             let e = &errors[0];
-            assert_eq!(at(e), AttributePath::attr("profile"), "{name}");
+            assert_eq!(at(e), ProviderAttr::Profile.path(), "{name}");
             for part in [path, mention, "Set `profile`"] {
                 assert!(e.detail.contains(part), "{name}: {part:?} in {}", e.detail);
             }
@@ -750,21 +704,27 @@ mod tests {
         let missing = missing.to_str().unwrap();
         // `config_file` names a file that is not there: an error at it, asked or not.
         for c in [
-            config(&[("config_file", missing)]),
-            config(&[("config_file", missing), ("profile", "p")]),
+            config(&[(ProviderAttr::ConfigFile, missing)]),
+            config(&[
+                (ProviderAttr::ConfigFile, missing),
+                (ProviderAttr::Profile, "p"),
+            ]),
         ] {
             let errors = run(&c, env_of(vec![])).map(|(_, w)| w).unwrap_err();
             assert_eq!(summaries(&errors), vec![CONFIG_FILE_UNREADABLE]);
-            assert_eq!(at(&errors[0]), AttributePath::attr("config_file"));
+            assert_eq!(at(&errors[0]), ProviderAttr::ConfigFile.path());
             assert!(errors[0].detail.contains(missing));
         }
         // `profile` with no file: an error at `profile`; HOME unset says so.
-        let errors = run(&config(&[("profile", "p")]), env_of(vec![home_var(&dir)]))
-            .map(|(_, w)| w)
-            .unwrap_err();
-        assert_eq!(at(&errors[0]), AttributePath::attr("profile"));
+        let errors = run(
+            &config(&[(ProviderAttr::Profile, "p")]),
+            env_of(vec![home_var(&dir)]),
+        )
+        .map(|(_, w)| w)
+        .unwrap_err();
+        assert_eq!(at(&errors[0]), ProviderAttr::Profile.path());
         assert!(errors[0].detail.contains(".databrickscfg does not exist"));
-        let errors = run(&config(&[("profile", "p")]), |_| None)
+        let errors = run(&config(&[(ProviderAttr::Profile, "p")]), |_| None)
             .map(|(_, w)| w)
             .unwrap_err();
         assert!(errors[0].detail.contains("HOME is not set"), "{errors:?}");
@@ -789,21 +749,21 @@ mod tests {
 
     #[test]
     fn management_credentials_only_from_the_environment_never_fail() {
-        let cases: [(&[&str], Option<&str>); 7] = [
+        let cases: [(&[&str], Option<ProviderAttr>); 7] = [
             (&["DATABRICKS_ACCOUNT_ID"], None),
             (
                 &["DATABRICKS_CLIENT_ID", "DATABRICKS_CLIENT_SECRET"],
-                Some("account_id"),
+                Some(ProviderAttr::AccountId),
             ),
-            (&["DATABRICKS_CLIENT_ID"], Some("account_id")),
-            (&["DATABRICKS_CLIENT_SECRET"], Some("account_id")),
+            (&["DATABRICKS_CLIENT_ID"], Some(ProviderAttr::AccountId)),
+            (&["DATABRICKS_CLIENT_SECRET"], Some(ProviderAttr::AccountId)),
             (
                 &["DATABRICKS_ACCOUNT_ID", "DATABRICKS_CLIENT_ID"],
-                Some("client_secret"),
+                Some(ProviderAttr::ClientSecret),
             ),
             (
                 &["DATABRICKS_ACCOUNT_ID", "DATABRICKS_CLIENT_SECRET"],
-                Some("client_id"),
+                Some(ProviderAttr::ClientId),
             ),
             (
                 &[
@@ -843,7 +803,7 @@ mod tests {
                         vec![INCOMPLETE_MANAGEMENT_IGNORED],
                         "{set:?}"
                     );
-                    assert_eq!(at(&w[0]), AttributePath::attr(missing));
+                    assert_eq!(at(&w[0]), missing.path());
                     for var in set {
                         assert!(w[0].detail.contains(var), "{set:?}: {}", w[0].detail);
                     }
@@ -869,30 +829,30 @@ mod tests {
 
     #[test]
     fn an_argument_opts_in_and_then_incomplete_or_malformed_is_an_error() {
-        // The issue 9 case: credentials in the environment, the account ID on this block.
+        // Credentials in the environment, the account ID on this block.
         let vars = || {
             vec![
                 ("DATABRICKS_CLIENT_ID", CID.to_string()),
                 ("DATABRICKS_CLIENT_SECRET", "dose-variable".to_string()),
             ]
         };
-        let (s, w) = run(&config(&[("account_id", ACC)]), env_of(vars())).unwrap();
+        let (s, w) = run(&config(&[(ProviderAttr::AccountId, ACC)]), env_of(vars())).unwrap();
         assert_eq!(mgmt(&s), (ACC.into(), CID.into(), "dose-variable".into()));
         assert!(w.is_empty());
 
-        let errors = run(&config(&[("client_id", CID)]), env_of(vec![]))
+        let errors = run(&config(&[(ProviderAttr::ClientId, CID)]), env_of(vec![]))
             .map(|(_, w)| w)
             .unwrap_err();
         assert_eq!(summaries(&errors), vec![INCOMPLETE_MANAGEMENT]);
-        assert_eq!(at(&errors[0]), AttributePath::attr("account_id"));
+        assert_eq!(at(&errors[0]), ProviderAttr::AccountId.path());
 
         let errors = run(
-            &config(&[("account_id", ACC)]),
+            &config(&[(ProviderAttr::AccountId, ACC)]),
             env_of(vec![("DATABRICKS_CLIENT_SECRET", "dose".into())]),
         )
         .map(|(_, w)| w)
         .unwrap_err();
-        assert_eq!(at(&errors[0]), AttributePath::attr("client_id"));
+        assert_eq!(at(&errors[0]), ProviderAttr::ClientId.path());
         assert!(
             errors[0]
                 .detail
@@ -902,7 +862,7 @@ mod tests {
         );
 
         let errors = run(
-            &config(&[("account_id", ACC)]),
+            &config(&[(ProviderAttr::AccountId, ACC)]),
             env_of(vec![
                 ("DATABRICKS_CLIENT_ID", "azure-app".into()),
                 ("DATABRICKS_CLIENT_SECRET", "dose".into()),
@@ -911,7 +871,7 @@ mod tests {
         .map(|(_, w)| w)
         .unwrap_err();
         assert_eq!(summaries(&errors), vec!["Invalid UUID"]);
-        assert_eq!(at(&errors[0]), AttributePath::attr("client_id"));
+        assert_eq!(at(&errors[0]), ProviderAttr::ClientId.path());
     }
 
     #[test]
@@ -924,7 +884,7 @@ mod tests {
         let (host, w) = host_and_warnings(config(&[]), vec![("DATABRICKS_HOST", AZURE_WS.into())]);
         assert_eq!(host, None);
         assert_eq!(summaries(&w), vec![WORKSPACE_HOST]);
-        assert_eq!(at(&w[0]), AttributePath::attr("host"));
+        assert_eq!(at(&w[0]), ProviderAttr::Host.path());
         for part in [
             "DATABRICKS_HOST",
             AZURE_WS,
@@ -958,11 +918,11 @@ mod tests {
             assert!(w[0].detail.contains(console));
         }
         // The argument too; then the next source is used if there is one.
-        let (host, w) = host_and_warnings(config(&[("host", AZURE_WS)]), vec![]);
+        let (host, w) = host_and_warnings(config(&[(ProviderAttr::Host, AZURE_WS)]), vec![]);
         assert_eq!(host, None);
         assert!(w[0].detail.starts_with("The `host` argument is"));
         let (host, w) = host_and_warnings(
-            config(&[("host", AZURE_WS)]),
+            config(&[(ProviderAttr::Host, AZURE_WS)]),
             vec![("DATABRICKS_HOST", "http://127.0.0.1:9".into())],
         );
         assert_eq!(host.as_deref(), Some("http://127.0.0.1:9"));
@@ -998,19 +958,21 @@ mod tests {
         let (h, w) = host(vec![("DATABRICKS_HOST", "http://10.1.2.3".into())]);
         assert_eq!(h, None);
         assert_eq!(summaries(&w), vec![INVALID_HOST_VARIABLE]);
-        let errors = run(&config(&[("host", "http://10.1.2.3")]), |_| None)
-            .map(|(_, w)| w)
-            .unwrap_err();
+        let errors = run(&config(&[(ProviderAttr::Host, "http://10.1.2.3")]), |_| {
+            None
+        })
+        .map(|(_, w)| w)
+        .unwrap_err();
         assert_eq!(summaries(&errors), vec!["Invalid account host"]);
     }
 
     #[test]
     fn blank_profile_and_config_file_arguments_are_refused() {
-        for name in ["profile", "config_file"] {
+        for name in [ProviderAttr::Profile, ProviderAttr::ConfigFile] {
             let d = validate(&config(&[(name, " ")]));
             let e = d.iter().next().unwrap();
             assert_eq!(e.summary, "Value must not be blank");
-            assert_eq!(at(e), AttributePath::attr(name));
+            assert_eq!(at(e), name.path());
         }
     }
 }

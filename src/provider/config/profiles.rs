@@ -5,14 +5,15 @@
 use std::path::PathBuf;
 
 use crate::protocol::diagnostics::{Diagnostic, Diagnostics};
-use crate::protocol::path::AttributePath;
-use crate::provider::profile::{self, AccountProfile, ConfigFile, FileError, Unusable};
+use crate::provider::attributes::ProviderAttr;
+use crate::provider::databrickscfg::{self, AccountProfile, ConfigFile, FileError, Unusable};
 
-use super::host::shown_host;
-use super::{
-    CONFIG_FILE_UNREADABLE, PROFILE_INVALID_VALUE, PROFILE_NO_CLIENT_CREDENTIALS,
-    PROFILE_NOT_FOUND, PROFILE_WORKSPACE_LEVEL, and_list,
+use super::messages::{
+    CONFIG_FILE_UNREADABLE, CONFIG_FILE_WRITABLE, PROFILE_INVALID_VALUE,
+    PROFILE_NO_CLIENT_CREDENTIALS, PROFILE_NOT_FOUND, PROFILE_WORKSPACE_LEVEL, and_list,
+    shown_host,
 };
+use super::source::ProfileRef;
 
 /// How the profile came to be read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -24,19 +25,6 @@ enum Asked {
     Variable,
     /// Nobody asked: `DEFAULT`, used only when it is complete; anything else is silence.
     Unasked,
-}
-
-/// The profile in use, for messages.
-#[derive(Clone, Debug)]
-pub(super) struct ProfileRef {
-    pub(super) name: String,
-    pub(super) file: PathBuf,
-}
-
-impl ProfileRef {
-    pub(super) fn describe(&self) -> String {
-        format!("profile \"{}\" in {}", self.name, self.file.display())
-    }
 }
 
 /// A profile that supplies settings.
@@ -61,27 +49,27 @@ fn expand_home(path: &str, home: Option<&str>) -> Option<PathBuf> {
 /// elsewhere). A profile that cannot be used is an error when the argument asked for it, a
 /// warning when the variable did (it is then ignored), and silence for `DEFAULT`.
 pub(super) fn load_profile(
-    arg: &dyn Fn(&str) -> Option<String>,
-    var: &dyn Fn(&str) -> Option<String>,
+    arg: &dyn Fn(ProviderAttr) -> Option<String>,
+    var: &dyn Fn(ProviderAttr) -> Option<String>,
+    home: Option<String>,
     configured_elsewhere: bool,
     diags: &mut Diagnostics,
 ) -> Option<Loaded> {
-    let (name, asked) = match (arg("profile"), var("DATABRICKS_CONFIG_PROFILE")) {
+    let (name, asked) = match (arg(ProviderAttr::Profile), var(ProviderAttr::Profile)) {
         (Some(name), _) => (name, Asked::Argument),
         (None, Some(name)) => (name, Asked::Variable),
         (None, None) if configured_elsewhere => return None,
-        (None, None) => (profile::DEFAULT_PROFILE.to_owned(), Asked::Unasked),
+        (None, None) => (databrickscfg::DEFAULT_PROFILE.to_owned(), Asked::Unasked),
     };
-    let file_argument = arg("config_file");
+    let file_argument = arg(ProviderAttr::ConfigFile);
     let report = Report {
         asked,
         name: &name,
         file_from_argument: file_argument.is_some(),
     };
-    let home = var("HOME");
-    let path = match file_argument.or_else(|| var("DATABRICKS_CONFIG_FILE")) {
+    let path = match file_argument.or_else(|| var(ProviderAttr::ConfigFile)) {
         Some(path) => expand_home(&path, home.as_deref()),
-        None => home.map(|h| PathBuf::from(h).join(profile::DEFAULT_FILE)),
+        None => home.map(|h| PathBuf::from(h).join(databrickscfg::DEFAULT_FILE)),
     };
     let Some(file) = path else {
         report.file_problem(
@@ -125,7 +113,12 @@ pub(super) fn load_profile(
         return None;
     };
     match found.account_level() {
-        Ok(creds) => Some(Loaded { reference, creds }),
+        Ok(creds) => {
+            if let Some(mode) = parsed.writable_by_others() {
+                diags.push(writable_by_others(&reference, mode));
+            }
+            Some(Loaded { reference, creds })
+        }
         Err(why) => {
             let at = reference.describe();
             let (summary, what) = match why {
@@ -175,6 +168,21 @@ pub(super) fn load_profile(
     }
 }
 
+/// The file that holds the client secret in use can be written by others: they could point
+/// `host` at a server of theirs and collect the secret.
+fn writable_by_others(reference: &ProfileRef, mode: u32) -> Diagnostic {
+    let file = reference.file.display();
+    Diagnostic::warning(
+        CONFIG_FILE_WRITABLE,
+        format!(
+            "{file} holds the client secret of profile \"{}\" and can be written by users other than \
+             its owner (mode {mode:o}): whoever can write it can point `host` at a server of \
+             theirs and collect the secret. Make it private, for example with `chmod 600 {file}`.",
+            reference.name
+        ),
+    )
+}
+
 /// Turns a profile's problem into the diagnostic its [`Asked`] calls for.
 struct Report<'a> {
     asked: Asked,
@@ -195,7 +203,7 @@ impl Report<'_> {
                          file, or remove it to use ~/.databrickscfg."
                     ),
                 )
-                .at(AttributePath::attr("config_file")),
+                .at(ProviderAttr::ConfigFile.path()),
             );
             return;
         }
@@ -210,7 +218,7 @@ impl Report<'_> {
                         self.name,
                     ),
                 )
-                .at(AttributePath::attr("profile")),
+                .at(ProviderAttr::Profile.path()),
             ),
             Asked::Variable => diags.push(self.variable_warning(CONFIG_FILE_UNREADABLE, &what)),
             Asked::Unasked => {}
@@ -229,7 +237,7 @@ impl Report<'_> {
                          principal. Or remove `profile`."
                     ),
                 )
-                .at(AttributePath::attr("profile")),
+                .at(ProviderAttr::Profile.path()),
             ),
             Asked::Variable => diags.push(self.variable_warning(summary, &what)),
             Asked::Unasked => {}
@@ -247,6 +255,6 @@ impl Report<'_> {
                 self.name
             ),
         )
-        .at(AttributePath::attr("profile"))
+        .at(ProviderAttr::Profile.path())
     }
 }

@@ -11,6 +11,7 @@ use crate::protocol::cty::Value;
 use crate::protocol::diagnostics::{Diagnostic, Diagnostics};
 use crate::resource::Management;
 
+use super::attributes::{Attr, Status};
 use super::model::{self, DEFAULT_EXPIRY_WARNING_DAYS, Target, label};
 use super::report;
 use super::revoke;
@@ -25,7 +26,7 @@ pub async fn apply(ctx: &Context<'_>, request: ApplyRequest) -> ApplyResponse {
     // changed): record it as planned, without contacting Databricks.
     if !request.prior_state.is_null() && request.planned_state.is_wholly_known() {
         let mut state = request.planned_state;
-        model::set(&mut state, "client_secret_wo", Value::Null);
+        model::set(&mut state, Attr::ClientSecretWo, Value::Null);
         ctx.ledger.applied(&state);
         return ApplyResponse {
             new_state: state,
@@ -100,7 +101,7 @@ async fn verify_and_record(
         credentials: VerifyWith::OwnSecret(secret),
         // An update keeps the secret (a new secret ID replaces the connection), so the expiry
         // recorded at the last check explains a refused token, as it does for a refresh.
-        recorded_secret_expire_time: model::text(prior, "secret_expire_time").map(str::to_string),
+        recorded_secret_expire_time: model::text(prior, Attr::SecretExpireTime).map(str::to_string),
         // Create and update read the secret list: they record what it says.
         secret_already_observed: false,
     };
@@ -127,30 +128,30 @@ async fn verify_and_record(
     let now = OffsetDateTime::now_utc();
     let mut state = planned.clone();
     if let Some(id) = model::id_from(&state) {
-        model::set(&mut state, "id", model::string(id));
+        model::set(&mut state, Attr::Id, model::string(id));
     }
     model::set(
         &mut state,
-        "service_principal_name",
+        Attr::ServicePrincipalName,
         model::optional_string(outcome.service_principal_name()),
     );
     model::set(
         &mut state,
-        "secret_create_time",
+        Attr::SecretCreateTime,
         model::optional_string(outcome.secret_create_time()),
     );
     model::set(
         &mut state,
-        "secret_expire_time",
+        Attr::SecretExpireTime,
         model::optional_string(outcome.secret_expire_time()),
     );
-    model::set(&mut state, "verified_at", model::string(timestamp(now)));
-    model::set(&mut state, "status", model::string("verified"));
-    model::set(&mut state, "client_secret_wo", Value::Null);
+    model::set(&mut state, Attr::VerifiedAt, model::string(timestamp(now)));
+    model::set_status(&mut state, Status::Verified);
+    model::set(&mut state, Attr::ClientSecretWo, Value::Null);
 
     let mut diagnostics = Diagnostics::new();
     let days =
-        model::whole_number(&state, "expiry_warning_days").unwrap_or(DEFAULT_EXPIRY_WARNING_DAYS);
+        model::whole_number(&state, Attr::ExpiryWarningDays).unwrap_or(DEFAULT_EXPIRY_WARNING_DAYS);
     if let Some(w) = report::expiry_warning(outcome.secret_expire_time(), days, now, &label(&state))
     {
         diagnostics.push(w);

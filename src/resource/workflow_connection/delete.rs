@@ -12,9 +12,9 @@ use time::format_description::well_known::Rfc3339;
 use crate::protocol::backend::ApplyResponse;
 use crate::protocol::cty::Value;
 use crate::protocol::diagnostics::{Diagnostic, Diagnostics};
-use crate::protocol::path::AttributePath;
 
 use super::Context;
+use super::attributes::Attr;
 use super::model::{self, Target, label};
 use super::report;
 use super::revoke::Decision;
@@ -31,13 +31,13 @@ pub async fn delete(ctx: &Context<'_>, prior: Value, decision: Option<Decision>)
         private: Vec::new(),
         diagnostics: diagnostic.into(),
     };
-    if model::boolean(&prior, "revoke_secret_on_destroy") != Some(true) {
+    if model::boolean(&prior, Attr::RevokeSecretOnDestroy) != Some(true) {
         return forgotten(Diagnostics::new());
     }
-    let Some(target) = Target::from_value(&prior) else {
-        return forgotten(Diagnostics::new());
-    };
     let connection = label(&prior);
+    let Some(target) = Target::from_value(&prior) else {
+        return forgotten(unusable_ids(&connection).into());
+    };
     if let Some(Decision::Keep { reason }) = decision {
         return forgotten(
             Diagnostic::warning(
@@ -54,7 +54,7 @@ pub async fn delete(ctx: &Context<'_>, prior: Value, decision: Option<Decision>)
 
     let not_forgotten = "The connection is still recorded; nothing was deleted.";
     let management = ctx.management_for(&target.account_id);
-    let credentials = match (management, model::text(&prior, "client_secret")) {
+    let credentials = match (management, model::text(&prior, Attr::ClientSecret)) {
         (Some(m), _) => m.credentials(),
         (None, Some(secret)) => {
             ClientCredentials::new(target.client_id.clone().unwrap_or_default(), secret)
@@ -73,7 +73,7 @@ pub async fn delete(ctx: &Context<'_>, prior: Value, decision: Option<Decision>)
                         target.account_id
                     ),
                 )
-                .at(AttributePath::attr("revoke_secret_on_destroy")),
+                .at(Attr::RevokeSecretOnDestroy.path()),
             );
         }
     };
@@ -112,6 +112,18 @@ pub async fn delete(ctx: &Context<'_>, prior: Value, decision: Option<Decision>)
     }
 }
 
+/// A recorded identity that cannot name a secret in a request (a state written before IDs were
+/// validated): nothing is sent, and the record is forgotten.
+fn unusable_ids(connection: &str) -> Diagnostic {
+    Diagnostic::warning(
+        format!("OAuth secret not revoked ({connection})"),
+        "revoke_secret_on_destroy is true, but the recorded IDs cannot name an OAuth secret in a \
+         request to Databricks (account_id must be a UUID, service_principal_id decimal digits \
+         and secret_id hexadecimal digits), so nothing was sent. The connection was forgotten; \
+         if the secret should go, delete it in the account console.",
+    )
+}
+
 /// The warning for a secret Databricks refused while it was being revoked.
 fn dead_secret(
     prior: &Value,
@@ -119,7 +131,7 @@ fn dead_secret(
     connection: &str,
     refusal: &databricks_account_client::Error,
 ) -> Diagnostic {
-    let expired_at = model::text(prior, "secret_expire_time").filter(|t| {
+    let expired_at = model::text(prior, Attr::SecretExpireTime).filter(|t| {
         OffsetDateTime::parse(t, &Rfc3339).is_ok_and(|t| t <= OffsetDateTime::now_utc())
     });
     let secret = &target.secret_id;

@@ -9,15 +9,23 @@ use crate::protocol::backend::{ReadRequest, ReadResponse};
 use crate::protocol::cty::Value;
 use crate::protocol::diagnostics::{Diagnostic, Diagnostics};
 
-use super::Context;
+use super::attributes::{Attr, Status};
 use super::model::{self, Target, label};
 use super::report;
+use super::{Context, import};
 
 pub async fn read(ctx: &Context<'_>, request: ReadRequest) -> ReadResponse {
     let current = request.current_state;
+    // Right after an import that could not check anything, whose warning already said so.
+    let just_imported = request.private == import::UNCHECKED;
+    let private = if just_imported {
+        Vec::new()
+    } else {
+        request.private.clone()
+    };
     let unchanged = |state: Value, diagnostics: Diagnostics| ReadResponse {
         new_state: state,
-        private: request.private.clone(),
+        private: private.clone(),
         diagnostics,
     };
     let Some(target) = Target::from_value(&current) else {
@@ -29,12 +37,13 @@ pub async fn read(ctx: &Context<'_>, request: ReadRequest) -> ReadResponse {
     // connection's own stored secret.
     let credentials = match (
         ctx.management_for(&target.account_id),
-        model::text(&current, "client_secret"),
+        model::text(&current, Attr::ClientSecret),
     ) {
         (Some(m), _) => VerifyWith::Management(m.credentials()),
         (None, Some(secret)) => VerifyWith::OwnSecret(secret.into()),
+        (None, None) if just_imported => return unchanged(current, Diagnostics::new()),
         (None, None) => {
-            let why = if model::text(&current, "status") == Some("unchecked") {
+            let why = if model::status(&current) == Some(Status::Unchecked) {
                 "It was imported and no secret is recorded yet (the next apply verifies it with \
                  the configured secret), and the provider has no management credentials for this \
                  account, so there is nothing to check with; the record is left as it is. \
@@ -63,11 +72,11 @@ pub async fn read(ctx: &Context<'_>, request: ReadRequest) -> ReadResponse {
         service_principal_id: target.service_principal_id.clone(),
         secret_id: target.secret_id.clone(),
         credentials,
-        recorded_secret_expire_time: model::text(&current, "secret_expire_time")
+        recorded_secret_expire_time: model::text(&current, Attr::SecretExpireTime)
             .map(str::to_string),
         // A secret's times never change once observed: with its own secret the token
         // exchange is proof enough (token + SCIM read, no list).
-        secret_already_observed: own && !model::is_null(&current, "secret_create_time"),
+        secret_already_observed: own && !model::is_null(&current, Attr::SecretCreateTime),
     };
     let outcome = match ctx.client.verify(&input, &ctx.cancel).await {
         Ok(outcome) => outcome,
@@ -86,16 +95,16 @@ pub async fn read(ctx: &Context<'_>, request: ReadRequest) -> ReadResponse {
     };
 
     let mut state = current.clone();
-    model::set(&mut state, "status", model::string(outcome.status.as_str()));
+    model::set_status(&mut state, outcome.status.into());
     if let Some(sp) = &outcome.service_principal {
         // An answer without a display name says nothing about it: the recorded name stays.
         if let Some(name) = sp.display_name.as_deref() {
-            model::set(&mut state, "service_principal_name", model::string(name));
+            model::set(&mut state, Attr::ServicePrincipalName, model::string(name));
         }
         if target.client_id.is_none() {
             model::set(
                 &mut state,
-                "client_id",
+                Attr::ClientId,
                 model::optional_string(sp.application_id.as_deref()),
             );
         }
@@ -103,12 +112,12 @@ pub async fn read(ctx: &Context<'_>, request: ReadRequest) -> ReadResponse {
     if let Some(secret) = &outcome.secret {
         model::set(
             &mut state,
-            "secret_create_time",
+            Attr::SecretCreateTime,
             model::optional_string(secret.create_time.as_deref()),
         );
         model::set(
             &mut state,
-            "secret_expire_time",
+            Attr::SecretExpireTime,
             model::optional_string(secret.expire_time.as_deref()),
         );
     }

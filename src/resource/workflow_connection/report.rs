@@ -7,34 +7,35 @@ use databricks_account_client::{CheckFailure, Error as ClientError, ErrorKind, V
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
+use super::attributes::{Attr, Status};
 use crate::protocol::diagnostics::Diagnostic;
-use crate::protocol::path::AttributePath;
 
 /// The attribute a failed check is about, and a one-line summary.
-fn describe(status: VerifyStatus) -> (&'static str, &'static str) {
+fn describe(status: VerifyStatus) -> (Attr, &'static str) {
     match status {
-        VerifyStatus::Verified => ("status", "Connection verified"),
+        VerifyStatus::Verified => (Attr::Status, "Connection verified"),
         // The secret is what was refused, but the client ID names the pair without showing it.
-        VerifyStatus::CredentialsRejected => {
-            ("client_id", "Databricks refused the client ID and secret")
-        }
+        VerifyStatus::CredentialsRejected => (
+            Attr::ClientId,
+            "Databricks refused the client ID and secret",
+        ),
         VerifyStatus::ServicePrincipalNotFound => {
-            ("service_principal_id", "Service principal not found")
+            (Attr::ServicePrincipalId, "Service principal not found")
         }
         VerifyStatus::ServicePrincipalInactive => {
-            ("service_principal_id", "Service principal is deactivated")
+            (Attr::ServicePrincipalId, "Service principal is deactivated")
         }
         VerifyStatus::ClientIdMismatch => (
-            "client_id",
+            Attr::ClientId,
             "Client ID is not the service principal's application ID",
         ),
         VerifyStatus::NotAccountAdmin => (
-            "service_principal_id",
+            Attr::ServicePrincipalId,
             "Service principal is not an Account Admin",
         ),
-        VerifyStatus::SecretNotFound => ("secret_id", "OAuth secret not found"),
-        VerifyStatus::SecretInactive => ("secret_id", "OAuth secret is not active"),
-        VerifyStatus::SecretExpired => ("secret_id", "OAuth secret has expired"),
+        VerifyStatus::SecretNotFound => (Attr::SecretId, "OAuth secret not found"),
+        VerifyStatus::SecretInactive => (Attr::SecretId, "OAuth secret is not active"),
+        VerifyStatus::SecretExpired => (Attr::SecretId, "OAuth secret has expired"),
     }
 }
 
@@ -43,7 +44,7 @@ fn describe(status: VerifyStatus) -> (&'static str, &'static str) {
 pub fn check_failed(failure: &CheckFailure, context: &str) -> Diagnostic {
     let (attribute, summary) = describe(failure.status);
     Diagnostic::error(summary, format!("{} {context}", sentence(&failure.reason)))
-        .at(AttributePath::attr(attribute))
+        .at(attribute.path())
 }
 
 /// Drift found by a refresh: one warning per connection that names its new `status` once and
@@ -68,10 +69,10 @@ pub fn drift(failures: &[CheckFailure], connection: &str) -> Option<Diagnostic> 
             format!(
                 "{reasons} The connection's status is now \"{}\"; the next apply checks it again \
                  and fails until the cause is repaired.",
-                first.status.as_str()
+                Status::from(first.status)
             ),
         )
-        .at(AttributePath::attr(attribute)),
+        .at(attribute.path()),
     )
 }
 
@@ -121,14 +122,33 @@ pub fn expiry_warning(
         Diagnostic::warning(
             format!("OAuth secret expires soon ({connection})"),
             format!(
-                "The secret expires at {raw} (in {} days, within expiry_warning_days = {days}). \
-                 Create a new OAuth secret for the service principal and give the connection \
-                 its value and secret_id before then.",
-                left.whole_days()
+                "The secret expires at {raw} ({}, within expiry_warning_days = {days}). Create \
+                 a new OAuth secret for the service principal and give the connection its value \
+                 and secret_id before then.",
+                time_left(left)
             ),
         )
-        .at(AttributePath::attr("secret_id")),
+        .at(Attr::SecretId.path()),
     )
+}
+
+/// How far off `left` is, as a person would say it: `in 10 days` for a secret of a 10-day
+/// lifetime created a moment ago, `in 5 hours`, `in less than an hour`.
+fn time_left(left: time::Duration) -> String {
+    let plural = |n: i64, unit: &str| format!("in {n} {unit}{}", if n == 1 { "" } else { "s" });
+    let hours = left
+        .saturating_add(time::Duration::minutes(30))
+        .whole_hours();
+    if hours < 1 {
+        "in less than an hour".to_owned()
+    } else if hours < 24 {
+        plural(hours, "hour")
+    } else {
+        plural(
+            left.saturating_add(time::Duration::hours(12)).whole_days(),
+            "day",
+        )
+    }
 }
 
 #[cfg(test)]
@@ -158,6 +178,23 @@ mod tests {
     }
 
     #[test]
+    fn the_time_left_is_rounded_as_a_person_would_say_it() {
+        use time::Duration;
+        let secs = |s: i64| time_left(Duration::seconds(s));
+        assert_eq!(secs(10 * 86_400 - 5), "in 10 days");
+        assert_eq!(secs(86_400), "in 1 day");
+        assert_eq!(secs(36 * 3_600 - 1), "in 1 day");
+        assert_eq!(secs(36 * 3_600), "in 2 days");
+        assert_eq!(secs(23 * 3_600 + 40 * 60), "in 1 day");
+        assert_eq!(secs(5 * 3_600 + 10 * 60), "in 5 hours");
+        assert_eq!(secs(3_600), "in 1 hour");
+        assert_eq!(secs(20 * 60), "in less than an hour");
+        let now = datetime!(2026-01-01 00:00 UTC);
+        let w = expiry_warning(Some("2026-01-10T23:59:58Z"), 30, now, "c").unwrap();
+        assert!(w.detail.contains("(in 10 days, within"), "{}", w.detail);
+    }
+
+    #[test]
     fn any_number_of_days_and_any_expiry_is_a_value_not_a_panic() {
         let now = datetime!(2026-01-01 00:00 UTC);
         for days in [i64::MAX, i64::MIN, 106_751_991_167_301, 1 << 62] {
@@ -177,14 +214,20 @@ mod tests {
     fn no_failure_points_at_a_secret_attribute() {
         for status in VerifyStatus::ALL {
             let (attribute, _) = describe(status);
-            assert!(!attribute.starts_with("client_secret"), "{status}");
+            assert!(
+                !matches!(attribute, Attr::ClientSecret | Attr::ClientSecretWo),
+                "{status}"
+            );
         }
-        assert_eq!(describe(VerifyStatus::CredentialsRejected).0, "client_id");
+        assert_eq!(
+            describe(VerifyStatus::CredentialsRejected).0,
+            Attr::ClientId
+        );
         assert_eq!(
             describe(VerifyStatus::NotAccountAdmin).0,
-            "service_principal_id"
+            Attr::ServicePrincipalId
         );
-        assert_eq!(describe(VerifyStatus::SecretExpired).0, "secret_id");
+        assert_eq!(describe(VerifyStatus::SecretExpired).0, Attr::SecretId);
     }
 
     #[test]

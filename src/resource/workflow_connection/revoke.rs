@@ -27,8 +27,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::protocol::cty::Value;
 use crate::protocol::diagnostics::Diagnostic;
-use crate::protocol::path::AttributePath;
+use crate::validation::canonical_principal_id;
 
+use super::attributes::Attr;
 use super::model::{self, label_with_id as label};
 
 /// What the destroy of a connection does with its OAuth secret.
@@ -81,11 +82,12 @@ struct Partial {
 
 impl Partial {
     fn of(object: &Value) -> Self {
-        let part = |name| model::text(object, name).map(str::to_ascii_lowercase);
+        let part = |attr| model::text(object, attr).map(str::to_ascii_lowercase);
         Self {
-            account_id: part("account_id"),
-            service_principal_id: part("service_principal_id"),
-            secret_id: part("secret_id"),
+            account_id: part(Attr::AccountId),
+            service_principal_id: model::text(object, Attr::ServicePrincipalId)
+                .map(|id| canonical_principal_id(id).to_owned()),
+            secret_id: part(Attr::SecretId),
         }
     }
 
@@ -140,16 +142,14 @@ impl Ledger {
         match partial.known() {
             Some(key) => {
                 if let Some(revoker) = inner.revoked.get(&key) {
-                    return Err(in_use(revoker, &keeper, &key).at(AttributePath::attr("secret_id")));
+                    return Err(in_use(revoker, &keeper, &key).at(Attr::SecretId.path()));
                 }
                 inner.kept.insert(key, keeper);
             }
             None => {
                 if let Some((key, revoker)) = inner.revoked.iter().find(|(k, _)| partial.may_be(k))
                 {
-                    return Err(
-                        undecidable(revoker, &keeper, key).at(AttributePath::attr("secret_id"))
-                    );
+                    return Err(undecidable(revoker, &keeper, key).at(Attr::SecretId.path()));
                 }
                 inner.unknown.push((partial, keeper));
             }
@@ -273,18 +273,18 @@ mod tests {
 
     fn connection(name: &str, secret: Option<&str>) -> Value {
         let mut v = model::null_object([
-            "name",
-            "id",
-            "account_id",
-            "service_principal_id",
-            "secret_id",
+            Attr::Name,
+            Attr::Id,
+            Attr::AccountId,
+            Attr::ServicePrincipalId,
+            Attr::SecretId,
         ]);
-        model::set(&mut v, "name", model::string(name));
-        model::set(&mut v, "account_id", model::string("ACC"));
-        model::set(&mut v, "service_principal_id", model::string("1"));
+        model::set(&mut v, Attr::Name, model::string(name));
+        model::set(&mut v, Attr::AccountId, model::string("ACC"));
+        model::set(&mut v, Attr::ServicePrincipalId, model::string("1"));
         model::set(
             &mut v,
-            "secret_id",
+            Attr::SecretId,
             secret.map_or_else(Value::unknown, model::string),
         );
         v
@@ -348,7 +348,7 @@ mod tests {
         // Another principal cannot hold the secret.
         let ledger = Ledger::default();
         let mut elsewhere = connection("new", None);
-        model::set(&mut elsewhere, "service_principal_id", model::string("2"));
+        model::set(&mut elsewhere, Attr::ServicePrincipalId, model::string("2"));
         ledger.keep(&elsewhere).unwrap();
         assert_eq!(
             ledger.destroy(&connection("old", Some("s1"))),

@@ -3,8 +3,9 @@
 use crate::protocol::backend::ClientCapabilities;
 use crate::protocol::cty::Value;
 use crate::protocol::diagnostics::{Diagnostic, Diagnostics};
-use crate::protocol::path::AttributePath;
 use crate::validation::{self as check, Field, field};
+
+use super::attributes::Attr;
 
 pub const CLOUDS: [&str; 3] = ["aws", "azure", "gcp"];
 
@@ -13,34 +14,33 @@ pub fn validate(config: &Value, capabilities: ClientCapabilities) -> Diagnostics
     if config.is_null() || config.is_unknown() {
         return diags;
     }
-    check::not_blank(&mut diags, config, "name");
-    check::max_chars(&mut diags, config, "name", 100);
-    check::max_chars(&mut diags, config, "description", 1000);
-    check::one_of(&mut diags, config, "cloud_provider", &CLOUDS);
+    check::not_blank(&mut diags, config, Attr::Name);
+    check::max_chars(&mut diags, config, Attr::Name, 100);
+    check::max_chars(&mut diags, config, Attr::Description, 1000);
+    check::one_of(&mut diags, config, Attr::CloudProvider, &CLOUDS);
     check::uuid(
         &mut diags,
         config,
-        "account_id",
+        Attr::AccountId,
         "the Databricks account ID",
     );
     check::uuid(
         &mut diags,
         config,
-        "client_id",
+        Attr::ClientId,
         "the service principal's application ID",
     );
-    check::digits(
+    check::principal_id(
         &mut diags,
         config,
-        "service_principal_id",
+        Attr::ServicePrincipalId,
         "the service principal's numeric SCIM ID",
     );
-    check::not_blank(&mut diags, config, "secret_id");
-    check::no_surrounding_whitespace(&mut diags, config, "secret_id");
-    check::not_blank(&mut diags, config, "client_secret");
-    check::not_blank(&mut diags, config, "client_secret_wo");
-    check::whole_number(&mut diags, config, "expiry_warning_days", 0, 100_000);
-    check::non_negative(&mut diags, config, "client_secret_wo_version");
+    check::secret_id(&mut diags, config, Attr::SecretId);
+    check::not_blank(&mut diags, config, Attr::ClientSecret);
+    check::not_blank(&mut diags, config, Attr::ClientSecretWo);
+    check::whole_number(&mut diags, config, Attr::ExpiryWarningDays, 0, 100_000);
+    check::non_negative(&mut diags, config, Attr::ClientSecretWoVersion);
     secret_rules(&mut diags, config, capabilities);
     diags
 }
@@ -48,9 +48,9 @@ pub fn validate(config: &Value, capabilities: ClientCapabilities) -> Diagnostics
 /// Exactly one of `client_secret` / `client_secret_wo`; the version only with the write-only
 /// secret; write-only needs a Terraform that supports it.
 fn secret_rules(diags: &mut Diagnostics, config: &Value, capabilities: ClientCapabilities) {
-    let plain = field(config, "client_secret");
-    let write_only = field(config, "client_secret_wo");
-    let version = field(config, "client_secret_wo_version");
+    let plain = field(config, Attr::ClientSecret);
+    let write_only = field(config, Attr::ClientSecretWo);
+    let version = field(config, Attr::ClientSecretWoVersion);
 
     // These point at the resource, never at a secret argument: Terraform would print its
     // line, and with a literal secret that line is the secret.
@@ -75,7 +75,7 @@ fn secret_rules(diags: &mut Diagnostics, config: &Value, capabilities: ClientCap
                 "`client_secret_wo_version` only has a meaning together with `client_secret_wo`; \
                  remove it, or move the secret to `client_secret_wo`.",
             )
-            .at(AttributePath::attr("client_secret_wo_version")),
+            .at(Attr::ClientSecretWoVersion.path()),
         );
     }
     if write_only.may_be_set() && matches!(version, Field::Null) {
@@ -86,7 +86,7 @@ fn secret_rules(diags: &mut Diagnostics, config: &Value, capabilities: ClientCap
                  `client_secret_wo_version` and change it whenever the secret changes, or the \
                  new secret will not be verified.",
             )
-            .at(AttributePath::attr("client_secret_wo_version")),
+            .at(Attr::ClientSecretWoVersion.path()),
         );
     }
     if write_only.may_be_set() && !capabilities.write_only_attributes_allowed {

@@ -18,7 +18,7 @@ use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 
-use super::super::MAX_DEPTH;
+use super::super::depth::MAX_DEPTH;
 use super::super::error::{PathStep, RawError};
 use super::super::number::Number;
 use super::super::types::Type;

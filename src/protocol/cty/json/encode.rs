@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use super::super::MAX_DEPTH;
+use super::super::depth::MAX_DEPTH;
 use super::super::error::{PathStep, RawError};
 use super::super::gojson;
 use super::super::types::Type;

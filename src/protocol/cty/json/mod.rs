@@ -49,7 +49,7 @@ pub fn encode_json(value: &Value, ty: &Type) -> Result<Vec<u8>, EncodeError> {
 mod tests {
     use std::collections::BTreeMap;
 
-    use super::super::MAX_DEPTH;
+    use super::super::depth::MAX_DEPTH;
     use super::super::number::Number;
     use super::super::strategies::{ValueOpts, arb_type, arb_typed_value};
     use super::*;

@@ -8,11 +8,11 @@ use std::collections::BTreeMap;
 
 use rmp::Marker;
 
-use super::super::MAX_DEPTH;
+use super::super::depth::MAX_DEPTH;
 use super::super::error::{PathStep, RawError};
 use super::super::number::Number;
 use super::super::types::Type;
-use super::super::value::{Value, check_attr_names, dedup_set};
+use super::super::value::{Value, check_attr_names, dedup_set, tuple_of};
 use super::unknown;
 
 pub(super) struct Decoder<'a> {
@@ -296,8 +296,8 @@ impl<'a> Decoder<'a> {
         let n = self.array_len(marker, "a tuple")?;
         if n != ets.len() {
             return Err(RawError::new(format!(
-                "a tuple of {} elements is required ({n} given)",
-                ets.len()
+                "{} is required ({n} given)",
+                tuple_of(ets.len())
             )));
         }
         let mut out = Vec::with_capacity(n);

@@ -2,7 +2,7 @@
 
 use std::fmt::Display;
 
-use super::super::MAX_DEPTH;
+use super::super::depth::MAX_DEPTH;
 use super::super::error::{PathStep, RawError};
 use super::super::number::Number;
 use super::super::types::Type;

@@ -43,7 +43,7 @@ pub fn encode_msgpack(value: &Value, ty: &Type) -> Result<Vec<u8>, EncodeError> 
 mod tests {
     use std::collections::BTreeMap;
 
-    use super::super::MAX_DEPTH;
+    use super::super::depth::MAX_DEPTH;
     use super::super::number::Number;
     use super::super::refinements::Refinements;
     use super::super::strategies::{ValueOpts, arb_type, arb_typed_value};
@@ -594,6 +594,11 @@ mod tests {
         assert_eq!(
             dec_err(&hex("90"), &ty),
             "a tuple of 2 elements is required (0 given)"
+        );
+        // Counts agree in number.
+        assert_eq!(
+            dec_err(&hex("92 a1 61 a1 62"), &Type::tuple([Type::String])),
+            "a tuple of 1 element is required (2 given)"
         );
     }
 

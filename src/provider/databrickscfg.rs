@@ -1,5 +1,5 @@
-//! Databricks config profiles: the INI file that the Databricks CLI and SDKs share
-//! (`~/.databrickscfg`), read the way the Go SDK reads it (and with it the official Databricks
+//! Parsing the Databricks config file (`~/.databrickscfg`): the INI file of profiles that the
+//! Databricks CLI and SDKs share, read the way the Go SDK reads it (and with it the official Databricks
 //! provider, so both providers see the same profiles):
 //!
 //! - one section per profile; keys before the first section header belong to `DEFAULT`;
@@ -19,15 +19,27 @@ use std::fmt;
 use std::io::Read;
 use std::path::Path;
 
-use databricks_account_client::{HostKind, SecretString, classify_host, parse_host};
+use databricks_account_client::{HostKind, SecretString, classify_host};
 
-use crate::validation::is_uuid;
+use crate::validation::{is_uuid, parse_account_host, shown_value};
 
 /// The section used when no profile is asked for.
 pub const DEFAULT_PROFILE: &str = "DEFAULT";
 
 /// The default file, relative to the home directory.
 pub const DEFAULT_FILE: &str = ".databrickscfg";
+
+/// The keys of a profile this provider reads.
+pub mod key {
+    pub const HOST: &str = "host";
+    pub const ACCOUNT_ID: &str = "account_id";
+    pub const CLIENT_ID: &str = "client_id";
+    pub const CLIENT_SECRET: &str = "client_secret";
+    /// The authentication method the SDKs would use (not a secret).
+    pub const AUTH_TYPE: &str = "auth_type";
+    /// A personal access token; only its presence is kept.
+    pub const TOKEN: &str = "token";
+}
 
 /// Larger files are refused rather than read (a config file is a few hundred bytes; this
 /// guards against a path such as `/dev/zero`).
@@ -77,8 +89,6 @@ pub struct Profile {
     pub auth_type: Option<String>,
     /// Whether the section has a personal access token (`token`); its value is not kept.
     pub has_token: bool,
-    /// The names of every key in the section, sorted.
-    pub keys: Vec<String>,
 }
 
 /// A profile with the management credentials of an account.
@@ -113,13 +123,12 @@ impl Profile {
         };
         Self {
             name: name.to_owned(),
-            host: text("host"),
-            account_id: text("account_id"),
-            client_id: text("client_id"),
-            client_secret: text("client_secret").map(SecretString::from),
-            auth_type: text("auth_type"),
-            has_token: text("token").is_some(),
-            keys: values.keys().cloned().collect(),
+            host: text(key::HOST),
+            account_id: text(key::ACCOUNT_ID),
+            client_id: text(key::CLIENT_ID),
+            client_secret: text(key::CLIENT_SECRET).map(SecretString::from),
+            auth_type: text(key::AUTH_TYPE),
+            has_token: text(key::TOKEN).is_some(),
         }
     }
 
@@ -132,31 +141,32 @@ impl Profile {
         };
         let (Some(client_id), Some(client_secret)) = (&self.client_id, &self.client_secret) else {
             let missing = [
-                ("client_id", self.client_id.is_none()),
-                ("client_secret", self.client_secret.is_none()),
+                (key::CLIENT_ID, self.client_id.is_none()),
+                (key::CLIENT_SECRET, self.client_secret.is_none()),
             ]
             .into_iter()
             .filter_map(|(key, absent)| absent.then_some(key))
             .collect();
             return Err(Unusable::NoClientCredentials { missing });
         };
-        for (key, value) in [("account_id", account_id), ("client_id", client_id)] {
+        for (key, value) in [(key::ACCOUNT_ID, account_id), (key::CLIENT_ID, client_id)] {
             if !is_uuid(value) {
                 return Err(Unusable::InvalidValue {
                     key,
                     reason: format!(
-                        "must be a UUID like 0d2a7b1c-1234-4abc-9def-0123456789ab; got \"{value}\""
+                        "must be a UUID like 0d2a7b1c-1234-4abc-9def-0123456789ab; got {}",
+                        shown_value(value)
                     ),
                 });
             }
         }
         if let Some(host) = &self.host
             && !matches!(classify_host(host), HostKind::Workspace(_))
-            && let Err(reason) = parse_host(host)
+            && let Err(reason) = parse_account_host(host)
         {
             return Err(Unusable::InvalidValue {
-                key: "host",
-                reason: reason.to_string(),
+                key: key::HOST,
+                reason,
             });
         }
         Ok(AccountProfile {
@@ -172,6 +182,8 @@ impl Profile {
 #[derive(Clone, Debug, Default)]
 pub struct ConfigFile {
     profiles: Vec<Profile>,
+    /// The file's permission bits, where the platform has them (unix).
+    mode: Option<u32>,
 }
 
 impl ConfigFile {
@@ -195,7 +207,16 @@ impl ConfigFile {
             return Err(FileError::TooLarge);
         }
         let text = String::from_utf8(bytes).map_err(|_| FileError::NotUtf8)?;
-        Self::parse(&text)
+        Ok(Self {
+            mode: permission_bits(&meta),
+            ..Self::parse(&text)?
+        })
+    }
+
+    /// The file's permission bits when users other than its owner may write it (group or
+    /// others have write permission); `None` otherwise, and where there are no such bits.
+    pub fn writable_by_others(&self) -> Option<u32> {
+        self.mode.filter(|mode| mode & 0o022 != 0)
     }
 
     /// Parses the text of a config file.
@@ -230,6 +251,7 @@ impl ConfigFile {
             }
         }
         Ok(Self {
+            mode: None,
             profiles: sections
                 .iter()
                 .filter(|(_, values)| !values.is_empty())
@@ -247,6 +269,17 @@ impl ConfigFile {
     pub fn names(&self) -> Vec<&str> {
         self.profiles.iter().map(|p| p.name.as_str()).collect()
     }
+}
+
+#[cfg(unix)]
+fn permission_bits(meta: &std::fs::Metadata) -> Option<u32> {
+    use std::os::unix::fs::PermissionsExt;
+    Some(meta.permissions().mode() & 0o7777)
+}
+
+#[cfg(not(unix))]
+fn permission_bits(_: &std::fs::Metadata) -> Option<u32> {
+    None
 }
 
 #[cfg(test)]
@@ -292,7 +325,6 @@ mod tests {
         assert!(file.profile("DEFAULT").is_none());
         assert!(file.profile("empty").is_none());
         assert_eq!(file.profile("Prod").unwrap().host, None);
-        assert_eq!(file.profile("Prod").unwrap().keys, vec!["HOST"]);
         assert_eq!(file.names(), vec!["Prod", "default"]);
     }
 
@@ -324,7 +356,7 @@ mod tests {
         assert_eq!(
             file.profile("p").unwrap().account_level().unwrap_err(),
             Unusable::NoClientCredentials {
-                missing: vec!["client_secret"]
+                missing: vec![key::CLIENT_SECRET]
             }
         );
     }
@@ -340,11 +372,10 @@ mod tests {
         assert_eq!(
             p.account_level().unwrap_err(),
             Unusable::NoClientCredentials {
-                missing: vec!["client_id", "client_secret"]
+                missing: vec![key::CLIENT_ID, key::CLIENT_SECRET]
             }
         );
         assert!(!format!("{file:?}").contains("dapiSECRET"));
-        assert_eq!(p.keys, vec!["account_id", "host", "token"]);
     }
 
     #[test]
@@ -372,7 +403,7 @@ mod tests {
         assert!(profile("host = https://adb-1.2.azuredatabricks.net/?o=1").is_ok());
         assert!(matches!(
             profile("host = http://10.0.0.1"),
-            Err(Unusable::InvalidValue { key: "host", .. })
+            Err(Unusable::InvalidValue { key: key::HOST, .. })
         ));
         let bad_id = parse(&format!(
             "[p]\naccount_id = acc-1\nclient_id = {CLIENT}\nclient_secret = d\n"
@@ -380,7 +411,7 @@ mod tests {
         assert!(matches!(
             bad_id.profile("p").unwrap().account_level(),
             Err(Unusable::InvalidValue {
-                key: "account_id",
+                key: key::ACCOUNT_ID,
                 ..
             })
         ));
@@ -414,5 +445,33 @@ mod tests {
         let ok = dir.path().join("ok");
         std::fs::write(&ok, "\u{feff}[p]\nhost = h\n").unwrap();
         assert_eq!(ConfigFile::read(&ok).unwrap().names(), vec!["p"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_file_others_may_write_is_told_apart_from_a_private_one() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cfg");
+        std::fs::write(&path, "[p]\nhost = h\n").unwrap();
+        for (mode, writable) in [
+            (0o600, None),
+            (0o644, None),
+            (0o620, Some(0o620)),
+            (0o606, Some(0o606)),
+        ] {
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode)).unwrap();
+            assert_eq!(
+                ConfigFile::read(&path).unwrap().writable_by_others(),
+                writable,
+                "{mode:o}"
+            );
+        }
+        assert_eq!(
+            ConfigFile::parse("[p]\nhost = h\n")
+                .unwrap()
+                .writable_by_others(),
+            None
+        );
     }
 }
