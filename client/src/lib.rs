@@ -53,6 +53,7 @@ mod retry;
 mod scim;
 mod secret;
 mod secrets;
+mod session;
 mod verify;
 
 /// Entry points for the fuzz targets (`fuzz/`); not part of the API.

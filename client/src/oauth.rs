@@ -84,6 +84,26 @@ impl fmt::Debug for TokenKey {
     }
 }
 
+/// Whose token an operation asks for, and where: the token endpoint's host, the account and
+/// the credentials, with the cache key they make.
+pub(crate) struct Grant<'a> {
+    pub host: AccountHost,
+    pub account_id: &'a str,
+    pub credentials: &'a ClientCredentials,
+    pub key: TokenKey,
+}
+
+impl<'a> Grant<'a> {
+    pub fn new(host: AccountHost, account_id: &'a str, credentials: &'a ClientCredentials) -> Self {
+        Self {
+            key: TokenKey::new(&host, account_id, credentials),
+            host,
+            account_id,
+            credentials,
+        }
+    }
+}
+
 /// An access token ready to be sent: the `Authorization` value, marked sensitive so the HTTP
 /// stack never prints it.
 pub(crate) struct AccessToken {
@@ -118,20 +138,17 @@ impl TokenCache {
         }
     }
 
-    /// A valid token for `key`, and whether it came from the cache. Concurrent callers with the
-    /// same key share one token request. `fresh` skips the cache: the token exchange itself is
-    /// then the check (a cached token would hide a secret deleted since).
-    #[allow(clippy::too_many_arguments)]
+    /// A valid token for `grant`, and whether it came from the cache. Concurrent callers with
+    /// the same key share one token request. `fresh` skips the cache: the token exchange itself
+    /// is then the check (a cached token would hide a secret deleted since).
     pub async fn get(
         &self,
         http: &Http,
-        host: &AccountHost,
-        account_id: &str,
-        creds: &ClientCredentials,
-        key: &TokenKey,
+        grant: &Grant<'_>,
         budget: &Budget,
         fresh: bool,
     ) -> Result<(Arc<AccessToken>, bool), Error> {
+        let key = &grant.key;
         if !fresh && let Some(token) = self.cached(key) {
             return Ok((token, true));
         }
@@ -142,9 +159,9 @@ impl TokenCache {
                 if !fresh && let Some(token) = self.cached(key) {
                     return Ok(token);
                 }
-                // The token request shares the operation's retry budget
-                // (retry_timeout_seconds), so the budget an error names is the one that applied.
-                let token = Arc::new(self.fetch(http, host, account_id, creds, budget).await?);
+                // The token request shares the operation's retry budget, so the budget an
+                // error names is the one that applied.
+                let token = Arc::new(self.fetch(http, grant, budget).await?);
                 self.tokens
                     .lock()
                     .unwrap_or_else(PoisonError::into_inner)
@@ -177,11 +194,15 @@ impl TokenCache {
     async fn fetch(
         &self,
         http: &Http,
-        host: &AccountHost,
-        account_id: &str,
-        creds: &ClientCredentials,
+        grant: &Grant<'_>,
         budget: &Budget,
     ) -> Result<AccessToken, Error> {
+        let Grant {
+            host,
+            account_id,
+            credentials: creds,
+            ..
+        } = grant;
         let url = host.url(&["oidc", "accounts", account_id, "v1", "token"]);
         let mut req = Request::new(Method::POST, url, host.rate_key(), Endpoint::Token);
         let mut basic = HeaderValue::from_str(&basic_authorization(creds)).map_err(|_| {

@@ -7,13 +7,13 @@ use time::format_description::well_known::Rfc3339;
 use time::{OffsetDateTime, UtcOffset};
 use tracing::debug;
 
-use crate::client::Session;
 use crate::error::{Error, ErrorKind};
 use crate::host::Cloud;
 use crate::oauth::ClientCredentials;
 use crate::scim::{ACCOUNT_ADMIN_ROLE, ServicePrincipal};
 use crate::secret::SecretString;
 use crate::secrets::SecretInfo;
+use crate::session::Session;
 
 /// The outcome of the last check of a connection. Order = check order: when several checks
 /// fail, the status is the first.
