@@ -90,6 +90,8 @@ struct Inner {
     attempts: u32,
     elapsed: Option<Duration>,
     last: Option<Error>,
+    /// The answer was an HTML page (set where the body is parsed).
+    html: bool,
 }
 
 impl Error {
@@ -105,6 +107,7 @@ impl Error {
             attempts: 1,
             elapsed: None,
             last: None,
+            html: false,
         }))
     }
 
@@ -142,6 +145,7 @@ impl Error {
             attempts: 1,
             elapsed: None,
             last: None,
+            html: false,
         }))
     }
 
@@ -158,7 +162,13 @@ impl Error {
             attempts: 1,
             elapsed: None,
             last: None,
+            html: false,
         }))
+    }
+
+    /// Marks the answer as an HTML page.
+    pub(crate) fn html_page(self) -> Self {
+        self.map(|i| i.html = true)
     }
 
     pub(crate) fn with_status(self, status: u16) -> Self {
@@ -210,6 +220,7 @@ impl Error {
             retry_after: None,
             attempts,
             elapsed: Some(elapsed),
+            html: last.is_html_page(),
             last: Some(last),
         }))
     }
@@ -230,6 +241,7 @@ impl Error {
                 attempts: shared.attempts,
                 elapsed: shared.elapsed,
                 last: shared.last.clone(),
+                html: shared.html,
             },
         };
         f(&mut inner);
@@ -287,7 +299,7 @@ impl Error {
 
     /// Whether the answer was an HTML page, i.e. not the account API at all.
     pub fn is_html_page(&self) -> bool {
-        self.0.message.contains(crate::envelope::HTML_HINT)
+        self.0.html
     }
 }
 

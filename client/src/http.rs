@@ -8,7 +8,9 @@ use reqwest::{Method, redirect};
 use tracing::{debug, trace};
 
 use crate::config::{ClientConfig, ConfigError};
-use crate::envelope::{self, kind_for, looks_like_html, parse_error_body, quote, status_text};
+use crate::envelope::{
+    self, Envelope, kind_for, looks_like_html, parse_error_body, quote, status_text,
+};
 use crate::error::{Error, ErrorKind};
 use crate::ratelimit::RateLimiters;
 use crate::redact::redacted_body;
@@ -257,7 +259,8 @@ impl Http {
                         envelope::html_message(&body)
                     ),
                     None,
-                ));
+                )
+                .html_page());
             }
             return Ok(Response {
                 status,
@@ -300,7 +303,7 @@ impl Http {
             ErrorKind::Unauthenticated => " — the access token was refused",
             _ => "",
         };
-        Err(Error::http(
+        let err = Error::http(
             kind,
             &req.label,
             status,
@@ -311,7 +314,12 @@ impl Http {
                 parsed.summary()
             ),
             retry_after.or(parsed.retry_delay),
-        ))
+        );
+        Err(if parsed.envelope == Envelope::Html {
+            err.html_page()
+        } else {
+            err
+        })
     }
 
     fn transport_error(&self, label: &str, url: &str, e: &reqwest::Error) -> Error {
