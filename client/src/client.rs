@@ -170,7 +170,8 @@ impl Client {
         .await
     }
 
-    /// The connection check of DESIGN §4; see [`VerifyInput`] and [`VerifyOutcome`].
+    /// The connection check (token, service principal, secret list); see [`VerifyInput`] and
+    /// [`VerifyOutcome`].
     ///
     /// Failed checks are an `Ok` outcome; network failures, exhausted retries and any failure
     /// of management credentials are `Err`.

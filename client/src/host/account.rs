@@ -1,65 +1,17 @@
-//! Account console hosts: the per-cloud defaults, validation of a host override, and what a
-//! configured host names (an account console, a workspace, or something else).
+//! Account hosts: a validated account API base URL, parsed from a host override, and the
+//! per-cloud defaults.
 
 use std::borrow::Cow;
 use std::fmt;
 use std::net::IpAddr;
 use std::str::FromStr;
 
-/// The cloud of a Databricks account; it selects the default account host.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Cloud {
-    Aws,
-    Azure,
-    Gcp,
-}
+use super::cloud::Cloud;
 
 impl Cloud {
-    /// Every cloud, in a fixed order.
-    pub const ALL: [Cloud; 3] = [Cloud::Aws, Cloud::Azure, Cloud::Gcp];
-
-    /// The name used in configuration: `aws`, `azure` or `gcp`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Cloud::Aws => "aws",
-            Cloud::Azure => "azure",
-            Cloud::Gcp => "gcp",
-        }
-    }
-
-    /// The commercial account console of this cloud (DESIGN §3).
+    /// The commercial account console of this cloud.
     pub fn default_host(self) -> AccountHost {
-        let base = match self {
-            Cloud::Aws => "https://accounts.cloud.databricks.com",
-            Cloud::Azure => "https://accounts.azuredatabricks.net",
-            Cloud::Gcp => "https://accounts.gcp.databricks.com",
-        };
-        AccountHost {
-            base: Cow::Borrowed(base),
-            rate_key: Cow::Borrowed(base),
-        }
-    }
-}
-
-impl fmt::Display for Cloud {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// A cloud name that is not `aws`, `azure` or `gcp`.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("unknown cloud provider {0:?}: expected \"aws\", \"azure\" or \"gcp\"")]
-pub struct UnknownCloud(pub String);
-
-impl FromStr for Cloud {
-    type Err = UnknownCloud;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Cloud::ALL
-            .into_iter()
-            .find(|c| c.as_str() == s)
-            .ok_or_else(|| UnknownCloud(s.to_owned()))
+        AccountHost::from_static(self.console_url())
     }
 }
 
@@ -75,6 +27,14 @@ pub struct AccountHost {
 }
 
 impl AccountHost {
+    /// A host known at compile time (a cloud's console).
+    pub(super) fn from_static(base: &'static str) -> Self {
+        Self {
+            base: Cow::Borrowed(base),
+            rate_key: Cow::Borrowed(base),
+        }
+    }
+
     /// The base URL without a trailing slash.
     pub fn as_str(&self) -> &str {
         &self.base
@@ -220,124 +180,11 @@ fn host_str_len(url: &url::Url) -> usize {
 
 /// `input` as a URL: unchanged when it names a scheme, else behind `https://` (the SDKs'
 /// rule for a host such as `adb-1234.5.azuredatabricks.net`).
-fn with_scheme(input: &str) -> Cow<'_, str> {
+pub(super) fn with_scheme(input: &str) -> Cow<'_, str> {
     if input.contains("://") {
         Cow::Borrowed(input)
     } else {
         Cow::Owned(format!("https://{input}"))
-    }
-}
-
-/// What a configured host names, judged by its domain name alone (no request is made).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum HostKind {
-    /// A Databricks account console: `accounts.` or `accounts-dod.` on a Databricks domain.
-    AccountConsole,
-    /// A Databricks workspace: never a host for account API calls.
-    Workspace(WorkspaceHost),
-    /// Anything else (a proxy, `localhost`, an emulator): used as given.
-    Other,
-}
-
-/// A workspace URL found where an account console was expected.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct WorkspaceHost {
-    /// `https://<name>` of the workspace: no path, port, query or user info, safe to show.
-    pub origin: String,
-    /// Which Databricks deployment it belongs to, in words (e.g. "Azure Databricks").
-    pub deployment: &'static str,
-    /// The account console of that deployment when it is a government or China cloud, whose
-    /// accounts the commercial consoles do not serve. `None` for the commercial clouds: their
-    /// connections use the per-cloud default of their own `cloud_provider`.
-    pub account_console: Option<AccountHost>,
-}
-
-/// One Databricks DNS zone that workspaces live in.
-struct WorkspaceZone {
-    suffix: &'static str,
-    deployment: &'static str,
-    account_console: Option<&'static str>,
-}
-
-/// Workspace domains (databricks-sdk-go `config/environments.go`; the DoD zone from the
-/// account console table of the official provider's docs), with the account console of each
-/// government or China cloud.
-const WORKSPACE_ZONES: [WorkspaceZone; 7] = [
-    WorkspaceZone {
-        suffix: ".cloud.databricks.com",
-        deployment: "Databricks on AWS",
-        account_console: None,
-    },
-    WorkspaceZone {
-        suffix: ".azuredatabricks.net",
-        deployment: "Azure Databricks",
-        account_console: None,
-    },
-    WorkspaceZone {
-        suffix: ".gcp.databricks.com",
-        deployment: "Databricks on Google Cloud",
-        account_console: None,
-    },
-    WorkspaceZone {
-        suffix: ".cloud.databricks.us",
-        deployment: "Databricks on AWS GovCloud",
-        account_console: Some("https://accounts.cloud.databricks.us"),
-    },
-    WorkspaceZone {
-        suffix: ".cloud.databricks.mil",
-        deployment: "Databricks on AWS GovCloud (DoD)",
-        account_console: Some("https://accounts-dod.cloud.databricks.mil"),
-    },
-    WorkspaceZone {
-        suffix: ".databricks.azure.us",
-        deployment: "Azure Databricks (Azure Government)",
-        account_console: Some("https://accounts.azuredatabricks.us"),
-    },
-    WorkspaceZone {
-        suffix: ".databricks.azure.cn",
-        deployment: "Azure Databricks (Azure China)",
-        account_console: Some("https://accounts.azuredatabricks.cn"),
-    },
-];
-
-/// Zones that hold account consoles but no workspaces.
-const ACCOUNT_ONLY_ZONES: [&str; 2] = [".azuredatabricks.us", ".azuredatabricks.cn"];
-
-/// Classifies a configured host (with or without a scheme, as the SDKs accept it). Input that
-/// is not a URL at all is [`HostKind::Other`]: [`parse_host`] says what is wrong with it.
-pub fn classify_host(input: &str) -> HostKind {
-    let Ok(url) = url::Url::parse(&with_scheme(input.trim())) else {
-        return HostKind::Other;
-    };
-    let Some(url::Host::Domain(name)) = url.host() else {
-        return HostKind::Other;
-    };
-    let name = name.trim_end_matches('.').to_ascii_lowercase();
-    let in_zone = |zone: &str| name.ends_with(zone);
-    let console_zone = name
-        .strip_prefix("accounts.")
-        .or_else(|| name.strip_prefix("accounts-dod."))
-        .map(|rest| format!(".{rest}"));
-    if let Some(rest) = console_zone {
-        let known = WORKSPACE_ZONES
-            .iter()
-            .map(|z| z.suffix)
-            .chain(ACCOUNT_ONLY_ZONES)
-            .any(|zone| rest.ends_with(zone));
-        if known {
-            return HostKind::AccountConsole;
-        }
-    }
-    match WORKSPACE_ZONES.iter().find(|z| in_zone(z.suffix)) {
-        Some(zone) => HostKind::Workspace(WorkspaceHost {
-            origin: format!("https://{name}"),
-            deployment: zone.deployment,
-            account_console: zone.account_console.map(|base| AccountHost {
-                base: Cow::Borrowed(base),
-                rate_key: Cow::Borrowed(base),
-            }),
-        }),
-        None => HostKind::Other,
     }
 }
 
@@ -398,15 +245,6 @@ mod tests {
                 Ok(cloud.default_host())
             );
         }
-    }
-
-    #[test]
-    fn cloud_names_parse_exactly() {
-        assert_eq!("aws".parse::<Cloud>(), Ok(Cloud::Aws));
-        assert_eq!("azure".parse::<Cloud>(), Ok(Cloud::Azure));
-        assert_eq!("gcp".parse::<Cloud>(), Ok(Cloud::Gcp));
-        assert!("AWS".parse::<Cloud>().is_err());
-        assert!("oracle".parse::<Cloud>().is_err());
     }
 
     #[test]
@@ -491,112 +329,6 @@ mod tests {
             parse_host("not a url"),
             Err(HostError::Invalid { .. })
         ));
-    }
-
-    #[test]
-    fn account_consoles_are_recognised_on_databricks_domains_only() {
-        for console in [
-            "https://accounts.cloud.databricks.com",
-            "https://accounts.azuredatabricks.net/",
-            "https://accounts.gcp.databricks.com",
-            "https://accounts.cloud.databricks.us",
-            "https://accounts-dod.cloud.databricks.us",
-            "https://accounts-dod.cloud.databricks.mil",
-            "https://accounts.azuredatabricks.us",
-            "https://accounts.azuredatabricks.cn",
-            "accounts.cloud.databricks.com",
-            "https://ACCOUNTS.Cloud.Databricks.com.",
-            "https://accounts.staging.cloud.databricks.com",
-        ] {
-            assert_eq!(
-                classify_host(console),
-                HostKind::AccountConsole,
-                "{console}"
-            );
-        }
-        for other in [
-            "http://127.0.0.1:8080",
-            "http://localhost:1234/prefix",
-            "https://proxy.example.com/databricks",
-            "https://accounts.example.com",
-            "https://accounts.cloud.databricks.com.evil.example",
-            "https://cloud.databricks.com",
-            "https://[::1]:9000",
-            "not a url",
-            "",
-        ] {
-            assert_eq!(classify_host(other), HostKind::Other, "{other}");
-        }
-    }
-
-    #[test]
-    fn workspaces_are_recognised_with_the_account_console_of_their_cloud() {
-        let ws = |input: &str| match classify_host(input) {
-            HostKind::Workspace(ws) => ws,
-            other => panic!("{input} should be a workspace, is {other:?}"),
-        };
-        let console = |input: &str| ws(input).account_console.map(|h| h.as_str().to_owned());
-
-        // Commercial clouds: each connection keeps the default of its own cloud.
-        for commercial in [
-            "https://adb-1234567890123456.7.azuredatabricks.net",
-            "https://dbc-a1b2c3d4-e5f6.cloud.databricks.com/",
-            "https://1234567890123456.7.gcp.databricks.com",
-            "adb-1234567890123456.7.azuredatabricks.net",
-            "https://adb-1.2.staging.azuredatabricks.net",
-        ] {
-            assert_eq!(console(commercial), None, "{commercial}");
-        }
-        assert_eq!(
-            ws("https://adb-1234567890123456.7.azuredatabricks.net").deployment,
-            "Azure Databricks"
-        );
-
-        // Government and China clouds: their own account console.
-        for (workspace, expected) in [
-            (
-                "https://dbc-1.cloud.databricks.us",
-                "https://accounts.cloud.databricks.us",
-            ),
-            (
-                "https://dbc-1.cloud.databricks.mil",
-                "https://accounts-dod.cloud.databricks.mil",
-            ),
-            (
-                "https://adb-1.2.databricks.azure.us",
-                "https://accounts.azuredatabricks.us",
-            ),
-            (
-                "https://adb-1.2.databricks.azure.cn",
-                "https://accounts.azuredatabricks.cn",
-            ),
-        ] {
-            assert_eq!(console(workspace).as_deref(), Some(expected), "{workspace}");
-            // The derived console is itself a valid override.
-            assert_eq!(parse_host(expected).unwrap().as_str(), expected);
-        }
-    }
-
-    #[test]
-    fn a_workspace_is_recognised_even_where_parse_host_refuses_the_url() {
-        // Copied from a browser (`?o=` workspace ID), with user info, or over http: the
-        // official provider accepts these; the name alone says it is a workspace.
-        let shown = |input: &str| match classify_host(input) {
-            HostKind::Workspace(ws) => ws.origin,
-            other => panic!("{input}: {other:?}"),
-        };
-        assert_eq!(
-            shown("https://adb-1234567890123456.7.azuredatabricks.net/?o=1234567890123456"),
-            "https://adb-1234567890123456.7.azuredatabricks.net"
-        );
-        assert_eq!(
-            shown("https://user:hunter2@dbc-1.cloud.databricks.com:443/x"),
-            "https://dbc-1.cloud.databricks.com"
-        );
-        assert_eq!(
-            shown("http://dbc-1.cloud.databricks.com"),
-            "https://dbc-1.cloud.databricks.com"
-        );
     }
 
     #[test]
