@@ -9,10 +9,11 @@ use tokio_util::sync::CancellationToken;
 
 use crate::coalesce::Coalescer;
 use crate::config::{ClientConfig, ConfigError};
-use crate::error::{Error, ErrorKind};
+use crate::credentials::ClientCredentials;
+use crate::error::{Error, ErrorKind, Operation};
 use crate::host::{AccountHost, Cloud};
 use crate::http::Http;
-use crate::oauth::{ClientCredentials, TokenCache};
+use crate::oauth::TokenCache;
 use crate::scim::ServicePrincipal;
 use crate::secrets::{DeleteOutcome, SecretInfo};
 use crate::session::{Session, Shared};
@@ -74,8 +75,8 @@ impl Client {
 
     /// Forgets the management reads kept for reuse (see
     /// [`ClientConfig::management_read_reuse`]), so no later verification sees an answer
-    /// older than this call. The provider calls it whenever Terraform configures it again,
-    /// so reuse never crosses Terraform commands.
+    /// older than this call. Call it when a new run of checks begins (a long-lived process
+    /// that serves several runs), so reuse never crosses runs.
     pub fn forget_shared_reads(&self) {
         self.inner.shared.gets.forget_recent();
     }
@@ -103,7 +104,7 @@ impl Client {
         cancel: &CancellationToken,
     ) -> Result<(), Error> {
         let session = self.session(account, credentials);
-        cancellable(cancel, "token request", async {
+        cancellable(cancel, Operation::TokenRequest, async {
             session.token(true).await.map(|_| ())
         })
         .await
@@ -121,7 +122,7 @@ impl Client {
         let session = self.session(account, credentials);
         cancellable(
             cancel,
-            "service principal lookup",
+            Operation::ServicePrincipalLookup,
             session.service_principal(service_principal_id),
         )
         .await
@@ -136,7 +137,12 @@ impl Client {
         cancel: &CancellationToken,
     ) -> Result<Vec<SecretInfo>, Error> {
         let session = self.session(account, credentials);
-        cancellable(cancel, "secret list", session.secrets(service_principal_id)).await
+        cancellable(
+            cancel,
+            Operation::SecretList,
+            session.secrets(service_principal_id),
+        )
+        .await
     }
 
     /// Deletes an OAuth secret. A 404 means it is already gone, which is success.
@@ -149,7 +155,7 @@ impl Client {
         cancel: &CancellationToken,
     ) -> Result<DeleteOutcome, Error> {
         let session = self.session(account, credentials);
-        cancellable(cancel, "secret deletion", async {
+        cancellable(cancel, Operation::SecretDeletion, async {
             let url = session.host().url(&[
                 "api",
                 "2.0",
@@ -191,7 +197,12 @@ impl Client {
         if matches!(input.credentials, VerifyWith::Management(_)) {
             session.reuse = self.inner.config.management_read_reuse;
         }
-        cancellable(cancel, "verification", verify::run(&session, input)).await
+        cancellable(
+            cancel,
+            Operation::Verification,
+            verify::run(&session, input),
+        )
+        .await
     }
 
     fn session<'a>(
@@ -213,12 +224,12 @@ impl Client {
 /// request in flight or its wait.
 async fn cancellable<T>(
     cancel: &CancellationToken,
-    what: &str,
+    operation: Operation,
     fut: impl Future<Output = Result<T, Error>>,
 ) -> Result<T, Error> {
     tokio::select! {
         biased;
-        _ = cancel.cancelled() => Err(Error::cancelled(what)),
+        _ = cancel.cancelled() => Err(Error::cancelled(operation)),
         result = fut => result,
     }
 }

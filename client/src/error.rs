@@ -1,10 +1,14 @@
-//! The one error type of the client.
+//! The one error type of the client: what happened, as facts and typed data (kind, request,
+//! attempts, time spent, the limit that ended the operation). Advice about what to change is
+//! the caller's to give, in its own terms.
 
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-/// What went wrong, coarsely; [`Error`]'s message says the rest.
+use crate::credentials::CredentialSource;
+
+/// What went wrong, coarsely; [`Error`]'s accessors say the rest.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ErrorKind {
@@ -23,9 +27,9 @@ pub enum ErrorKind {
     /// 5xx or `TEMPORARILY_UNAVAILABLE`.
     Unavailable,
     /// The answer is not the Databricks account API's: HTML, a redirect, invalid or truncated
-    /// JSON, or JSON of an unexpected shape.
+    /// JSON, JSON of an unexpected shape, or more of it than any account API answer has.
     InvalidResponse,
-    /// One HTTP request took longer than `http_timeout`.
+    /// One HTTP request took longer than its timeout ([`Limit::RequestTimeout`]).
     Timeout,
     /// The connection could not be made or broke (refused, reset, DNS).
     Connection,
@@ -34,10 +38,10 @@ pub enum ErrorKind {
     /// The proxy (`HTTPS_PROXY`, `ALL_PROXY`) refused to open a tunnel to the host (not
     /// retried: it answers the same every time).
     Proxy,
-    /// The operation's `CancellationToken` fired.
+    /// The operation's `CancellationToken` fired ([`Error::operation`] says which).
     Cancelled,
-    /// Retrying stopped because the next wait would not fit in the retry budget;
-    /// [`Error::last_cause`] holds the last failure.
+    /// Retrying stopped because the next wait would not fit in the retry budget
+    /// ([`Limit::RetryBudget`]); [`Error::last_cause`] holds the last failure.
     BudgetExhausted,
     /// Anything else, e.g. an unexpected status.
     Other,
@@ -72,56 +76,161 @@ impl fmt::Display for ErrorKind {
     }
 }
 
+/// Which endpoint a request went to: the token endpoint's refusals mean other things than an
+/// API call's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Endpoint {
+    /// `POST …/oidc/accounts/{account}/v1/token`.
+    Token,
+    /// A call of the account API with an access token.
+    Api,
+}
+
+/// A limit of the client's configuration or of the protocol that ended an operation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Limit {
+    /// The operation's retry budget ([`crate::ClientConfig::retry_timeout`]): the next wait,
+    /// `next_wait`, was longer than what was left of `budget`.
+    RetryBudget {
+        budget: Duration,
+        next_wait: Duration,
+    },
+    /// One request's timeout ([`crate::ClientConfig::http_timeout`]).
+    RequestTimeout(Duration),
+    /// The pages a listing may have.
+    Pages(usize),
+    /// The bytes one answer may have.
+    AnswerBytes(usize),
+    /// The bytes all pages of a listing may add up to.
+    ListingBytes(usize),
+}
+
+/// An operation of the client, as its cancellation names it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Operation {
+    TokenRequest,
+    ServicePrincipalLookup,
+    SecretList,
+    SecretDeletion,
+    Verification,
+}
+
+impl Operation {
+    /// The operation in words, e.g. "secret list".
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Operation::TokenRequest => "token request",
+            Operation::ServicePrincipalLookup => "service principal lookup",
+            Operation::SecretList => "secret list",
+            Operation::SecretDeletion => "secret deletion",
+            Operation::Verification => "verification",
+        }
+    }
+}
+
+impl fmt::Display for Operation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The verification a failed call belonged to: whose principal was checked, in which account,
+/// with whose credentials.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct CheckContext {
+    pub service_principal_id: String,
+    pub account_id: String,
+    /// Whose credentials made the call.
+    pub credentials: CredentialSource,
+    /// The client ID of those credentials: the connection's (`None` when an imported
+    /// connection does not know it yet) or the management principal's.
+    pub client_id: Option<String>,
+}
+
+impl fmt::Display for CheckContext {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let client_id = self.client_id.as_deref().unwrap_or("(not known yet)");
+        match self.credentials {
+            CredentialSource::Own => write!(
+                f,
+                "verifying service principal {} with its own client ID {client_id}",
+                self.service_principal_id
+            ),
+            CredentialSource::Management => write!(
+                f,
+                "verifying service principal {} with the management credentials (client ID {client_id})",
+                self.service_principal_id
+            ),
+        }
+    }
+}
+
 /// An error of an operation. Cheap to clone (coalesced requests hand the same error to every
-/// waiter). `Display` names the request (method and path, never a secret or a token) and says
-/// what to do where the client can tell.
+/// waiter). `Display` names the request (method and URL, never a secret or a token) and says
+/// what happened; the accessors give the same as data.
 #[derive(Clone)]
 pub struct Error(Arc<Inner>);
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 struct Inner {
     kind: ErrorKind,
-    context: Option<String>,
+    context: Option<CheckContext>,
+    operation: Option<Operation>,
     request: Option<String>,
+    endpoint: Option<Endpoint>,
     status: Option<u16>,
     code: Option<String>,
     message: String,
     retry_after: Option<Duration>,
     attempts: u32,
     elapsed: Option<Duration>,
+    limit: Option<Limit>,
     last: Option<Error>,
     /// The answer was an HTML page (set where the body is parsed).
     html: bool,
 }
 
-impl Error {
-    pub(crate) fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
-        Self(Arc::new(Inner {
+impl Inner {
+    fn new(kind: ErrorKind, message: String) -> Self {
+        Self {
             kind,
             context: None,
+            operation: None,
             request: None,
+            endpoint: None,
             status: None,
             code: None,
-            message: message.into(),
+            message,
             retry_after: None,
             attempts: 1,
             elapsed: None,
+            limit: None,
             last: None,
             html: false,
-        }))
+        }
+    }
+}
+
+impl Error {
+    pub(crate) fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        Self(Arc::new(Inner::new(kind, message.into())))
     }
 
-    /// `what` was cancelled through its `CancellationToken`.
-    pub(crate) fn cancelled(what: &str) -> Self {
-        Self::new(
+    /// `operation` was cancelled through its `CancellationToken`.
+    pub(crate) fn cancelled(operation: Operation) -> Self {
+        let mut inner = Inner::new(
             ErrorKind::Cancelled,
-            format!("The {what} was cancelled: Terraform asked the provider to stop"),
-        )
+            format!("the {operation} was cancelled"),
+        );
+        inner.operation = Some(operation);
+        Self(Arc::new(inner))
     }
 
-    /// Says which credentials or step the error belongs to, e.g. "management credentials".
-    pub(crate) fn with_context(self, context: impl Into<String>) -> Self {
-        let context = context.into();
+    /// Says which verification the error belongs to.
+    pub(crate) fn with_context(self, context: CheckContext) -> Self {
         self.map(|i| i.context = Some(context))
     }
 
@@ -134,36 +243,19 @@ impl Error {
         message: impl Into<String>,
         retry_after: Option<Duration>,
     ) -> Self {
-        Self(Arc::new(Inner {
-            kind,
-            context: None,
-            request: Some(request.to_owned()),
-            status: Some(status),
-            code,
-            message: message.into(),
-            retry_after,
-            attempts: 1,
-            elapsed: None,
-            last: None,
-            html: false,
-        }))
+        let mut inner = Inner::new(kind, message.into());
+        inner.request = Some(request.to_owned());
+        inner.status = Some(status);
+        inner.code = code;
+        inner.retry_after = retry_after;
+        Self(Arc::new(inner))
     }
 
     /// A failure without an HTTP status (connection, timeout, invalid body).
     pub(crate) fn on_request(kind: ErrorKind, request: &str, message: impl Into<String>) -> Self {
-        Self(Arc::new(Inner {
-            kind,
-            context: None,
-            request: Some(request.to_owned()),
-            status: None,
-            code: None,
-            message: message.into(),
-            retry_after: None,
-            attempts: 1,
-            elapsed: None,
-            last: None,
-            html: false,
-        }))
+        let mut inner = Inner::new(kind, message.into());
+        inner.request = Some(request.to_owned());
+        Self(Arc::new(inner))
     }
 
     /// Marks the answer as an HTML page.
@@ -175,75 +267,51 @@ impl Error {
         self.map(|i| i.status = Some(status))
     }
 
+    /// The endpoint the request went to.
+    pub(crate) fn at(self, endpoint: Endpoint) -> Self {
+        self.map(|i| i.endpoint = Some(endpoint))
+    }
+
+    /// The limit that ended the operation.
+    pub(crate) fn with_limit(self, limit: Limit) -> Self {
+        self.map(|i| i.limit = Some(limit))
+    }
+
     pub(crate) fn budget_exhausted(
         request: &str,
         attempts: u32,
         elapsed: Duration,
         budget: Duration,
-        wanted_wait: Duration,
+        next_wait: Duration,
         last: Error,
     ) -> Self {
-        let advice = match last.kind() {
-            ErrorKind::RateLimited => {
-                " Databricks asked for fewer requests: lower rate_limit, or raise \
-                 retry_timeout_seconds to wait longer."
-            }
-            ErrorKind::Unavailable => {
-                " The service kept failing: try again later, or raise retry_timeout_seconds to \
-                 wait longer."
-            }
-            ErrorKind::Timeout => {
-                " Every attempt timed out: check the host and the network, or raise \
-                 http_timeout_seconds if the host is only slow."
-            }
-            ErrorKind::Connection => " Check the host and the network (DNS, proxy, firewall).",
-            _ => "",
-        };
         let message = format!(
-            "gave up after {attempts} attempt{} over {:.1} s: the next retry would wait {:.1} s, \
-             more than the {:.1} s left of the {:.0} s retry budget (retry_timeout_seconds). \
-             Last error: {}{advice}",
-            if attempts == 1 { "" } else { "s" },
+            "gave up after {} over {:.1} s: the next retry would wait {:.1} s, more than the \
+             {:.1} s left of the {:.0} s retry budget. Last error: {}",
+            attempts_text(attempts),
             elapsed.as_secs_f64(),
-            wanted_wait.as_secs_f64(),
+            next_wait.as_secs_f64(),
             budget.saturating_sub(elapsed).as_secs_f64(),
             budget.as_secs_f64(),
             sentence(last.detail())
         );
-        Self(Arc::new(Inner {
-            kind: ErrorKind::BudgetExhausted,
-            context: None,
-            request: Some(request.to_owned()),
-            status: last.status(),
-            code: last.code().map(str::to_owned),
-            message,
-            retry_after: None,
-            attempts,
-            elapsed: Some(elapsed),
-            html: last.is_html_page(),
-            last: Some(last),
-        }))
+        let mut inner = Inner::new(ErrorKind::BudgetExhausted, message);
+        inner.request = Some(request.to_owned());
+        inner.endpoint = last.endpoint();
+        inner.status = last.status();
+        inner.code = last.code().map(str::to_owned);
+        inner.attempts = attempts;
+        inner.elapsed = Some(elapsed);
+        inner.limit = Some(Limit::RetryBudget { budget, next_wait });
+        inner.html = last.is_html_page();
+        inner.last = Some(last);
+        Self(Arc::new(inner))
     }
 
     // Errors are built once and never shared before they are complete, so this clones at most
     // once per construction.
     fn map(self, f: impl FnOnce(&mut Inner)) -> Self {
-        let mut inner = match Arc::try_unwrap(self.0) {
-            Ok(inner) => inner,
-            Err(shared) => Inner {
-                kind: shared.kind,
-                context: shared.context.clone(),
-                request: shared.request.clone(),
-                status: shared.status,
-                code: shared.code.clone(),
-                message: shared.message.clone(),
-                retry_after: shared.retry_after,
-                attempts: shared.attempts,
-                elapsed: shared.elapsed,
-                last: shared.last.clone(),
-                html: shared.html,
-            },
-        };
+        let mut inner = Arc::try_unwrap(self.0).unwrap_or_else(|shared| (*shared).clone());
         f(&mut inner);
         Self(Arc::new(inner))
     }
@@ -261,9 +329,24 @@ impl Error {
         }
     }
 
-    /// `METHOD /path` of the request that failed, if any.
+    /// The verification the failed call belonged to, when it was one.
+    pub fn context(&self) -> Option<&CheckContext> {
+        self.0.context.as_ref()
+    }
+
+    /// The operation that was cancelled (for [`ErrorKind::Cancelled`]).
+    pub fn operation(&self) -> Option<Operation> {
+        self.0.operation
+    }
+
+    /// `METHOD URL` of the request that failed, if any.
     pub fn request(&self) -> Option<&str> {
         self.0.request.as_deref()
+    }
+
+    /// The endpoint of the request that failed, when one was sent.
+    pub fn endpoint(&self) -> Option<Endpoint> {
+        self.0.endpoint
     }
 
     /// The HTTP status, when an answer came.
@@ -277,7 +360,7 @@ impl Error {
         self.0.code.as_deref()
     }
 
-    /// The message without the request prefix.
+    /// The message without the context and the request.
     pub fn detail(&self) -> &str {
         &self.0.message
     }
@@ -292,6 +375,17 @@ impl Error {
         self.0.attempts
     }
 
+    /// The time spent on the request before giving up, when it was retried.
+    pub fn elapsed(&self) -> Option<Duration> {
+        self.0.elapsed
+    }
+
+    /// The limit that ended the operation, when one did: the retry budget, the timeout of one
+    /// request, the size of an answer or a listing.
+    pub fn limit(&self) -> Option<Limit> {
+        self.0.limit
+    }
+
     /// The last failure when retries gave up.
     pub fn last_cause(&self) -> Option<&Error> {
         self.0.last.as_ref()
@@ -300,6 +394,14 @@ impl Error {
     /// Whether the answer was an HTML page, i.e. not the account API at all.
     pub fn is_html_page(&self) -> bool {
         self.0.html
+    }
+}
+
+/// "1 attempt", "3 attempts".
+fn attempts_text(attempts: u32) -> String {
+    match attempts {
+        1 => "1 attempt".to_owned(),
+        n => format!("{n} attempts"),
     }
 }
 
@@ -327,8 +429,8 @@ impl fmt::Display for Error {
 
 impl fmt::Debug for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // Nothing in an error is secret (messages are built from method, path and bodies of
-        // error answers), so the derived shape is safe.
+        // Nothing in an error is secret (messages are built from method, URL and scrubbed
+        // bodies of error answers), so the derived shape is safe.
         self.0.fmt(f)
     }
 }
@@ -355,7 +457,8 @@ mod tests {
             Some("REQUEST_LIMIT_EXCEEDED".into()),
             "HTTP 429 Too Many Requests: slow down",
             None,
-        );
+        )
+        .at(Endpoint::Api);
         let e = Error::budget_exhausted(
             "GET /x",
             3,
@@ -368,12 +471,50 @@ mod tests {
         assert_eq!(e.root_kind(), ErrorKind::RateLimited);
         assert_eq!(e.attempts(), 3);
         assert_eq!(e.status(), Some(429));
+        assert_eq!(e.endpoint(), Some(Endpoint::Api));
+        assert_eq!(e.elapsed(), Some(Duration::from_millis(2500)));
+        assert_eq!(
+            e.limit(),
+            Some(Limit::RetryBudget {
+                budget: Duration::from_secs(3),
+                next_wait: Duration::from_secs(2)
+            })
+        );
         let text = e.to_string();
         assert!(
             text.starts_with("GET /x: gave up after 3 attempts over 2.5 s"),
             "{text}"
         );
+        assert!(
+            text.contains("of the 3 s retry budget. Last error:"),
+            "{text}"
+        );
         assert!(text.contains("slow down"), "{text}");
         assert!(std::error::Error::source(&e).is_some());
+    }
+
+    #[test]
+    fn a_cancellation_names_the_operation_as_data_and_in_words() {
+        let e = Error::cancelled(Operation::SecretList);
+        assert_eq!(e.kind(), ErrorKind::Cancelled);
+        assert_eq!(e.operation(), Some(Operation::SecretList));
+        assert_eq!(e.to_string(), "the secret list was cancelled");
+    }
+
+    #[test]
+    fn the_context_names_whose_credentials_made_the_call() {
+        let context = CheckContext {
+            service_principal_id: "42".into(),
+            account_id: "acc".into(),
+            credentials: CredentialSource::Management,
+            client_id: Some("mgmt".into()),
+        };
+        let e = Error::on_request(ErrorKind::PermissionDenied, "GET /x", "HTTP 403")
+            .with_context(context.clone());
+        assert_eq!(e.context(), Some(&context));
+        assert_eq!(
+            e.to_string(),
+            "verifying service principal 42 with the management credentials (client ID mgmt): GET /x: HTTP 403"
+        );
     }
 }

@@ -11,21 +11,13 @@ use crate::config::{ClientConfig, ConfigError};
 use crate::envelope::{
     self, Envelope, kind_for, looks_like_html, parse_error_body, quote, status_text,
 };
-use crate::error::{Error, ErrorKind};
+use crate::error::{Endpoint, Error, ErrorKind, Limit};
 use crate::ratelimit::RateLimiters;
 use crate::redact::redacted_body;
 use crate::retry::{Backoff, Budget, is_retryable, parse_retry_after};
 
 // An account API answer is a few KiB; anything this large is not one, and is not read further.
 const MAX_BODY: usize = 4 * 1024 * 1024;
-
-/// Which endpoint a request goes to; the token endpoint's errors mean other things and its
-/// bodies are never logged.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Endpoint {
-    Token,
-    Api,
-}
 
 /// A request to send, possibly several times.
 #[derive(Debug)]
@@ -146,7 +138,7 @@ impl Http {
             attempt += 1;
             self.limiters.acquire(&req.rate_key).await;
             let started = Instant::now();
-            let result = self.attempt(req).await;
+            let result = self.attempt(req).await.map_err(|e| e.at(req.endpoint));
             let latency_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
             let err = match result {
                 Ok(resp) => {
@@ -234,7 +226,8 @@ impl Http {
                             &req.label,
                             format!("HTTP {status}: the answer is larger than {MAX_BODY} bytes, which no account API answer is — check the host"),
                         )
-                        .with_status(status));
+                        .with_status(status)
+                        .with_limit(Limit::AnswerBytes(MAX_BODY)));
                     }
                     body.extend_from_slice(&chunk);
                 }
@@ -287,29 +280,13 @@ impl Http {
         }
         let parsed = parse_error_body(status, content_type.as_deref(), &body);
         let kind = kind_for(status, &parsed, req.endpoint == Endpoint::Token);
-        let hint = match kind {
-            ErrorKind::InvalidRequest if req.endpoint == Endpoint::Token => {
-                " — the token endpoint refused the request: check the account ID"
-            }
-            ErrorKind::CredentialsRejected => {
-                " — Databricks refused the client ID and secret for this account: check the client ID, the secret and the account ID"
-            }
-            ErrorKind::PermissionDenied if req.endpoint == Endpoint::Token => {
-                " — the token endpoint refused access: is this machine's IP address allowed by the account's IP access list?"
-            }
-            ErrorKind::PermissionDenied => {
-                " — the service principal lacks a permission; account APIs need the Account Admin role"
-            }
-            ErrorKind::Unauthenticated => " — the access token was refused",
-            _ => "",
-        };
         let err = Error::http(
             kind,
             &req.label,
             status,
             parsed.code.clone(),
             format!(
-                "HTTP {status} {}: {}{hint}",
+                "HTTP {status} {}: {}",
                 status_text(status),
                 parsed.summary()
             ),
@@ -344,28 +321,24 @@ impl Http {
                 ErrorKind::Timeout,
                 label,
                 format!(
-                    "{origin} sent no complete answer within {:.0} s (http_timeout_seconds): the host is slow or unreachable",
+                    "{origin} sent no complete answer within {:.0} s, the timeout of one request: the host is slow or unreachable",
                     self.http_timeout.as_secs_f64()
                 ),
             )
+            .with_limit(Limit::RequestTimeout(self.http_timeout))
         } else if is_certificate_problem(&cause) {
             Error::on_request(
                 ErrorKind::Tls,
                 label,
-                format!(
-                    "the TLS certificate of {origin} is not trusted ({cause}); if the host uses a private certificate authority, point SSL_CERT_FILE at its CA certificate (PEM)"
-                ),
+                format!("the TLS certificate of {origin} is not trusted ({cause})"),
             )
         } else if cause.contains("tunnel error") {
             Error::on_request(
                 ErrorKind::Proxy,
                 label,
-                format!(
-                    "the proxy refused to open a tunnel to {origin} ({cause}); check HTTPS_PROXY / ALL_PROXY, or list the host in NO_PROXY"
-                ),
+                format!("the proxy refused to open a tunnel to {origin} ({cause})"),
             )
         } else if e.is_connect() {
-            // Retried: the advice comes with the message that gives up.
             Error::on_request(
                 ErrorKind::Connection,
                 label,

@@ -42,6 +42,7 @@
 mod client;
 mod coalesce;
 mod config;
+mod credentials;
 mod envelope;
 mod error;
 mod host;
@@ -62,16 +63,16 @@ pub mod fuzzing;
 
 pub use client::{Account, Client};
 pub use config::{ClientConfig, ConfigError};
-pub use error::{Error, ErrorKind};
+pub use credentials::{ClientCredentials, CredentialSource};
+pub use error::{CheckContext, Endpoint, Error, ErrorKind, Limit, Operation};
 pub use host::{
     AccountHost, Cloud, HostError, HostKind, UnknownCloud, WorkspaceHost, classify_host, parse_host,
 };
-pub use oauth::ClientCredentials;
 pub use scim::{ACCOUNT_ADMIN_ROLE, Role, ServicePrincipal};
 pub use secret::SecretString;
 pub use secrets::{DeleteOutcome, SecretInfo};
 pub use tokio_util::sync::CancellationToken;
 pub use verify::{
-    CheckFailure, CredentialSource, ObservedPrincipal, ObservedSecret, VerifyInput, VerifyOutcome,
-    VerifyStatus, VerifyWith,
+    CheckFailure, ObservedPrincipal, ObservedSecret, VerifyInput, VerifyOutcome, VerifyStatus,
+    VerifyWith,
 };

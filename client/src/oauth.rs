@@ -16,9 +16,11 @@ use tokio::time::Instant;
 use tracing::debug;
 
 use crate::coalesce::Coalescer;
+use crate::credentials::ClientCredentials;
+use crate::error::Endpoint;
 use crate::error::{Error, ErrorKind};
 use crate::host::AccountHost;
-use crate::http::{Endpoint, Http, Request, Response};
+use crate::http::{Http, Request, Response};
 use crate::retry::Budget;
 use crate::secret::SecretString;
 
@@ -33,22 +35,6 @@ const MAX_LIFETIME: Duration = Duration::from_secs(24 * 3600);
 /// Used when a token answer has no `expires_in`: short, so a token of unknown life is
 /// re-fetched soon rather than trusted for an hour.
 const UNKNOWN_LIFETIME: Duration = Duration::from_secs(300);
-
-/// A service principal's OAuth client ID (its application ID) and secret.
-#[derive(Clone, Debug)]
-pub struct ClientCredentials {
-    pub client_id: String,
-    pub client_secret: SecretString,
-}
-
-impl ClientCredentials {
-    pub fn new(client_id: impl Into<String>, client_secret: impl Into<SecretString>) -> Self {
-        Self {
-            client_id: client_id.into(),
-            client_secret: client_secret.into(),
-        }
-    }
-}
 
 /// Cache key of a token: where it is valid and for whom. The secret enters only as its
 /// SHA-256, so a changed secret gets its own token and the secret is never a map key.

@@ -153,6 +153,9 @@ mod tests {
             &Error::on_request(ErrorKind::Connection, "GET /x", "c"),
             false
         ));
-        assert!(!is_retryable(&Error::cancelled("x"), true));
+        assert!(!is_retryable(
+            &Error::cancelled(crate::error::Operation::TokenRequest),
+            true
+        ));
     }
 }

@@ -8,10 +8,12 @@ use reqwest::Method;
 use tracing::debug;
 
 use crate::coalesce::Coalescer;
-use crate::error::{Error, ErrorKind};
+use crate::credentials::ClientCredentials;
+use crate::error::Endpoint;
+use crate::error::{Error, ErrorKind, Limit};
 use crate::host::AccountHost;
-use crate::http::{Endpoint, Http, Request, Response};
-use crate::oauth::{AccessToken, ClientCredentials, Grant, TokenCache, TokenKey};
+use crate::http::{Http, Request, Response};
+use crate::oauth::{AccessToken, Grant, TokenCache, TokenKey};
 use crate::retry::Budget;
 use crate::scim::{ServicePrincipal, roles_from_response};
 use crate::secrets::{SecretInfo, SecretsPage};
@@ -191,7 +193,8 @@ impl<'a> Session<'a> {
             ErrorKind::InvalidResponse,
             &label,
             format!("the secret list did not end after {MAX_PAGES} pages"),
-        ))
+        )
+        .with_limit(Limit::Pages(MAX_PAGES)))
     }
 }
 
@@ -210,7 +213,8 @@ impl ListingSize {
                 format!(
                     "the pages of the secret list add up to more than {limit} bytes, which no account API listing does — check the host"
                 ),
-            ));
+            )
+            .with_limit(Limit::ListingBytes(limit)));
         }
         Ok(())
     }

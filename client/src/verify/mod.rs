@@ -12,6 +12,6 @@ pub(crate) use checks::{secret_checks, token_refused};
 pub(crate) use run::run;
 pub(crate) use times::{format_time, normalise_time, parse_time};
 pub use types::{
-    CheckFailure, CredentialSource, ObservedPrincipal, ObservedSecret, VerifyInput, VerifyOutcome,
-    VerifyStatus, VerifyWith,
+    CheckFailure, ObservedPrincipal, ObservedSecret, VerifyInput, VerifyOutcome, VerifyStatus,
+    VerifyWith,
 };

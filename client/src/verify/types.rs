@@ -3,8 +3,8 @@
 use std::fmt;
 use std::str::FromStr;
 
+use crate::credentials::{ClientCredentials, CredentialSource};
 use crate::host::Cloud;
-use crate::oauth::ClientCredentials;
 use crate::secret::SecretString;
 
 /// The outcome of the last check of a connection. Order = check order: when several checks
@@ -145,13 +145,6 @@ pub struct CheckFailure {
     pub status: VerifyStatus,
     /// What is wrong and what to do, naming the identifiers (never a secret).
     pub reason: String,
-}
-
-/// Which credentials produced an outcome.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum CredentialSource {
-    Own,
-    Management,
 }
 
 /// The result of a verification that could run.

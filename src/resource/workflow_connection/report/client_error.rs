@@ -1,0 +1,157 @@
+//! Diagnostics for calls that could not complete. The client states what happened — the kind,
+//! the request, the attempts and time spent, the limit that ended it, whose credentials made
+//! the call; this module words it for a Terraform user and names the provider argument to
+//! change where one is the fix.
+
+use databricks_account_client::{
+    CheckContext, CredentialSource, Endpoint, Error as ClientError, ErrorKind, Limit, Operation,
+};
+
+use crate::protocol::diagnostics::Diagnostic;
+
+/// A call that could not complete: network, retries exhausted, management credentials,
+/// cancellation. `context` is a sentence that says what happened to the record.
+pub fn client_error(operation: &str, error: &ClientError, context: &str) -> Diagnostic {
+    let summary = match error.kind() {
+        ErrorKind::Cancelled => format!("{operation} was cancelled"),
+        _ => format!("{operation} failed"),
+    };
+    let mut detail = full_stop(&what_happened(error));
+    if let Some(advice) = advice(error) {
+        detail = format!("{detail} {advice}");
+    }
+    Diagnostic::error(
+        summary,
+        format!("{detail} {context}").trim_end().to_string(),
+    )
+}
+
+/// The client's account of the failure, with the provider's argument named next to the limit
+/// it sets.
+fn what_happened(e: &ClientError) -> String {
+    match (e.kind(), e.limit()) {
+        (ErrorKind::Cancelled, _) => format!(
+            "The {} was cancelled: Terraform asked the provider to stop",
+            e.operation().map_or("operation", Operation::as_str)
+        ),
+        (_, Some(Limit::RetryBudget { budget, next_wait })) => {
+            let context = e.context().map(|c| format!("{c}: ")).unwrap_or_default();
+            let request = e.request().map(|r| format!("{r}: ")).unwrap_or_default();
+            let elapsed = e.elapsed().unwrap_or_default();
+            let last = e
+                .last_cause()
+                .map(|last| format!(" Last error: {}", full_stop(last.detail())))
+                .unwrap_or_default();
+            format!(
+                "{context}{request}gave up after {} over {:.1} s: the next retry would wait \
+                 {:.1} s, more than the {:.1} s left of the {:.0} s retry budget \
+                 (retry_timeout_seconds).{last}",
+                count(e.attempts(), "attempt"),
+                elapsed.as_secs_f64(),
+                next_wait.as_secs_f64(),
+                budget.saturating_sub(elapsed).as_secs_f64(),
+                budget.as_secs_f64(),
+            )
+        }
+        _ => e.to_string(),
+    }
+}
+
+/// What to do, for the failure behind the error (the last one when retries gave up).
+fn advice(e: &ClientError) -> Option<String> {
+    let failure = e.last_cause().unwrap_or(e);
+    let gave_up = e.kind() == ErrorKind::BudgetExhausted;
+    let advice = match failure.kind() {
+        ErrorKind::RateLimited if gave_up => "Databricks asked for fewer requests: lower \
+             rate_limit, or raise retry_timeout_seconds to wait longer."
+            .to_owned(),
+        ErrorKind::Unavailable if gave_up => "The service kept failing: try again later, or \
+             raise retry_timeout_seconds to wait longer."
+            .to_owned(),
+        ErrorKind::Timeout => {
+            let timeout = match failure.limit() {
+                Some(Limit::RequestTimeout(t)) => format!(" ({:.0} s)", t.as_secs_f64()),
+                _ => String::new(),
+            };
+            format!(
+                "Every attempt timed out: check the host and the network, or raise \
+                 http_timeout_seconds{timeout} if the host is only slow."
+            )
+        }
+        ErrorKind::Connection => {
+            "Check the host and the network (DNS, proxy, firewall).".to_owned()
+        }
+        ErrorKind::Tls => "If the host uses a private certificate authority, point \
+             SSL_CERT_FILE at its CA certificate (PEM)."
+            .to_owned(),
+        ErrorKind::Proxy => {
+            "Check HTTPS_PROXY / ALL_PROXY, or list the host in NO_PROXY.".to_owned()
+        }
+        ErrorKind::CredentialsRejected => refused_credentials(e.context()),
+        ErrorKind::InvalidRequest if failure.endpoint() == Some(Endpoint::Token) => {
+            "The token endpoint refused the request: check the account ID.".to_owned()
+        }
+        ErrorKind::PermissionDenied if failure.endpoint() == Some(Endpoint::Token) => {
+            "The token endpoint refused access: is this machine's IP address allowed by the \
+             account's IP access list?"
+                .to_owned()
+        }
+        ErrorKind::PermissionDenied => missing_permission(e.context()),
+        ErrorKind::Unauthenticated => "The access token was refused.".to_owned(),
+        _ => return None,
+    };
+    Some(advice)
+}
+
+/// The token endpoint refused a client ID and secret: the management credentials are the
+/// provider's own arguments, a connection's are the resource's.
+fn refused_credentials(context: Option<&CheckContext>) -> String {
+    match context {
+        Some(c) if c.credentials == CredentialSource::Management => format!(
+            "Databricks refused the provider's management credentials (client ID {}) for \
+             account {}: check the provider's account_id, client_id and client_secret.",
+            c.client_id.as_deref().unwrap_or("unknown"),
+            c.account_id
+        ),
+        _ => "Databricks refused the client ID and secret for this account: check the client \
+              ID, the secret and the account ID."
+            .to_owned(),
+    }
+}
+
+/// A 403 of the account API. With management credentials the principal that needs the role
+/// is the management one, named by its client ID, not the connection's principal in the URL.
+fn missing_permission(context: Option<&CheckContext>) -> String {
+    match context {
+        Some(c) if c.credentials == CredentialSource::Management => format!(
+            "The management service principal, client ID {} (the provider's client_id), lacks \
+             the Account Admin role in account {}: grant that principal the role in the \
+             account console (Roles tab). Service principal {} in the request is the one being \
+             checked, not the one that needs the role.",
+            c.client_id.as_deref().unwrap_or("unknown"),
+            c.account_id,
+            c.service_principal_id
+        ),
+        _ => "The service principal lacks a permission; account APIs need the Account Admin \
+              role."
+            .to_owned(),
+    }
+}
+
+/// "1 attempt", "3 attempts".
+fn count(n: u32, noun: &str) -> String {
+    match n {
+        1 => format!("1 {noun}"),
+        n => format!("{n} {noun}s"),
+    }
+}
+
+/// Ends a text with a full stop, so another sentence can follow.
+fn full_stop(text: &str) -> String {
+    let text = text.trim_end();
+    if text.ends_with(['.', '!', '?']) {
+        text.to_owned()
+    } else {
+        format!("{text}.")
+    }
+}
