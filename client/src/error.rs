@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::credentials::CredentialSource;
+use crate::failure::TransportFailure;
 
 /// What went wrong, coarsely; [`Error`]'s accessors say the rest.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -191,6 +192,10 @@ struct Inner {
     last: Option<Error>,
     /// The answer was an HTML page (set where the body is parsed).
     html: bool,
+    /// Why no answer came, with the HTTP stack's error behind it.
+    transport: Option<(TransportFailure, Arc<reqwest::Error>)>,
+    /// Host and port of the request's URL (the port its scheme implies when none is given).
+    target: Option<(String, u16)>,
 }
 
 impl Inner {
@@ -210,6 +215,8 @@ impl Inner {
             limit: None,
             last: None,
             html: false,
+            transport: None,
+            target: None,
         }
     }
 }
@@ -272,6 +279,17 @@ impl Error {
         self.map(|i| i.endpoint = Some(endpoint))
     }
 
+    /// Why the request got no answer, and the HTTP stack's error that says so.
+    pub(crate) fn caused_by(self, failure: TransportFailure, source: reqwest::Error) -> Self {
+        self.map(|i| i.transport = Some((failure, Arc::new(source))))
+    }
+
+    /// The host and port the request went to.
+    pub(crate) fn towards(self, url: Option<&url::Url>) -> Self {
+        let target = url.and_then(|u| Some((u.host_str()?.to_owned(), u.port_or_known_default()?)));
+        self.map(|i| i.target = target)
+    }
+
     /// The limit that ended the operation.
     pub(crate) fn with_limit(self, limit: Limit) -> Self {
         self.map(|i| i.limit = Some(limit))
@@ -304,6 +322,7 @@ impl Error {
         inner.elapsed = Some(elapsed);
         inner.limit = Some(Limit::RetryBudget { budget, next_wait });
         inner.html = last.is_html_page();
+        inner.target = last.0.target.clone();
         inner.last = Some(last);
         Self(Arc::new(inner))
     }
@@ -391,6 +410,25 @@ impl Error {
         self.0.last.as_ref()
     }
 
+    /// Why the request got no HTTP answer, when it got none (for a retry that gave up: why
+    /// the last attempt got none).
+    pub fn transport(&self) -> Option<TransportFailure> {
+        match &self.0.last {
+            Some(last) => last.transport(),
+            None => self.0.transport.as_ref().map(|(failure, _)| *failure),
+        }
+    }
+
+    /// The host name (or address) of the request's URL.
+    pub fn host(&self) -> Option<&str> {
+        self.0.target.as_ref().map(|(host, _)| host.as_str())
+    }
+
+    /// The port of the request's URL, or the one its scheme implies (443 for `https://`).
+    pub fn port(&self) -> Option<u16> {
+        self.0.target.as_ref().map(|(_, port)| *port)
+    }
+
     /// Whether the answer was an HTML page, i.e. not the account API at all.
     pub fn is_html_page(&self) -> bool {
         self.0.html
@@ -436,11 +474,16 @@ impl fmt::Debug for Error {
 }
 
 impl std::error::Error for Error {
+    /// The last failure of a retry that gave up, or the HTTP stack's error of a request that
+    /// got no answer.
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        if let Some(last) = &self.0.last {
+            return Some(last);
+        }
         self.0
-            .last
+            .transport
             .as_ref()
-            .map(|e| e as &(dyn std::error::Error + 'static))
+            .map(|(_, e)| e.as_ref() as &(dyn std::error::Error + 'static))
     }
 }
 

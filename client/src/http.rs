@@ -3,6 +3,7 @@
 
 use std::time::{Duration, Instant, SystemTime};
 
+use hyper_util::client::proxy::matcher::Matcher as ProxyMatcher;
 use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue, LOCATION, RETRY_AFTER};
 use reqwest::{Method, redirect};
 use tracing::{debug, trace};
@@ -12,8 +13,10 @@ use crate::envelope::{
     self, Envelope, kind_for, looks_like_html, parse_error_body, quote, status_text,
 };
 use crate::error::{Endpoint, Error, ErrorKind, Limit};
+use crate::failure::{Attempted, TransportFailure, classify};
 use crate::ratelimit::RateLimiters;
 use crate::redact::redacted_body;
+use crate::resolve::SystemResolver;
 use crate::retry::{Backoff, Budget, is_retryable, parse_retry_after};
 
 // An account API answer is a few KiB; anything this large is not one, and is not read further.
@@ -99,6 +102,9 @@ pub(crate) struct Http {
     limiters: RateLimiters,
     backoff: Backoff,
     http_timeout: Duration,
+    /// The proxies reqwest applies (from the environment), to tell a proxy's failure from the
+    /// host's; `None` when the host never goes through one.
+    proxies: Option<ProxyMatcher>,
 }
 
 impl Http {
@@ -112,9 +118,12 @@ impl Http {
         // HTTPS_PROXY, HTTP_PROXY, ALL_PROXY and NO_PROXY (either case) apply to real hosts,
         // as reqwest reads them; a loopback host (the emulator, a local tunnel) is this machine
         // and never goes through a proxy, which would get the credentials in the clear.
-        if config.host.as_ref().is_some_and(is_loopback) {
+        let loopback = config.host.as_ref().is_some_and(is_loopback);
+        if loopback {
             builder = builder.no_proxy();
         }
+        // The system resolver with a typed error for a name that does not resolve.
+        builder = builder.dns_resolver(std::sync::Arc::new(SystemResolver));
         let client = builder
             .build()
             .map_err(|e| ConfigError::HttpClient(e.to_string()))?;
@@ -126,6 +135,7 @@ impl Http {
                 max: config.max_backoff,
             },
             http_timeout: config.http_timeout,
+            proxies: (!loopback).then(ProxyMatcher::from_system),
         })
     }
 
@@ -203,7 +213,7 @@ impl Http {
         let mut resp = builder
             .send()
             .await
-            .map_err(|e| self.transport_error(&req.label, &req.url, &e))?;
+            .map_err(|e| self.transport_error(&req.label, &req.url, e))?;
         let status = resp.status().as_u16();
         let header = |name| {
             resp.headers()
@@ -232,7 +242,7 @@ impl Http {
                     body.extend_from_slice(&chunk);
                 }
                 Ok(None) => break,
-                Err(e) => return Err(self.transport_error(&req.label, &req.url, &e)),
+                Err(e) => return Err(self.transport_error(&req.label, &req.url, e)),
             }
         }
         if req.endpoint == Endpoint::Api {
@@ -299,58 +309,73 @@ impl Http {
         })
     }
 
-    fn transport_error(&self, label: &str, url: &str, e: &reqwest::Error) -> Error {
-        // The causes, not the top-level text: that one repeats the URL.
-        let mut causes: Vec<String> = Vec::new();
-        let mut source = std::error::Error::source(e);
-        while let Some(s) = source {
-            let text = quote(&s.to_string());
-            if !causes.iter().any(|c| c.contains(&text)) {
-                causes.push(text);
-            }
-            source = s.source();
-        }
-        let cause = if causes.is_empty() {
-            "no details".to_owned()
-        } else {
-            causes.join(": ")
+    fn transport_error(&self, label: &str, url: &str, e: reqwest::Error) -> Error {
+        let parsed = url::Url::parse(url).ok();
+        let attempted = Attempted {
+            https: parsed.as_ref().is_some_and(|u| u.scheme() == "https"),
+            proxied: self.proxied(url),
         };
+        let failure = classify(&e, attempted);
         let origin = origin(url);
-        if e.is_timeout() {
-            Error::on_request(
+        let cause = causes(&e);
+        let (kind, message) = match failure {
+            TransportFailure::TimedOut => (
                 ErrorKind::Timeout,
-                label,
                 format!(
                     "{origin} sent no complete answer within {:.0} s, the timeout of one request: the host is slow or unreachable",
                     self.http_timeout.as_secs_f64()
                 ),
-            )
-            .with_limit(Limit::RequestTimeout(self.http_timeout))
-        } else if is_certificate_problem(&cause) {
-            Error::on_request(
+            ),
+            TransportFailure::Certificate => (
                 ErrorKind::Tls,
-                label,
                 format!("the TLS certificate of {origin} is not trusted ({cause})"),
-            )
-        } else if cause.contains("tunnel error") {
-            Error::on_request(
+            ),
+            TransportFailure::ProxyTunnel => (
                 ErrorKind::Proxy,
-                label,
                 format!("the proxy refused to open a tunnel to {origin} ({cause})"),
-            )
-        } else if e.is_connect() {
-            Error::on_request(
+            ),
+            _ if e.is_connect() => (
                 ErrorKind::Connection,
-                label,
                 format!("could not connect to {origin} ({cause})"),
-            )
-        } else {
-            Error::on_request(
+            ),
+            _ => (
                 ErrorKind::Connection,
-                label,
                 format!("the connection to {origin} failed ({cause})"),
-            )
+            ),
+        };
+        let mut err = Error::on_request(kind, label, message)
+            .caused_by(failure, e)
+            .towards(parsed.as_ref());
+        if failure == TransportFailure::TimedOut {
+            err = err.with_limit(Limit::RequestTimeout(self.http_timeout));
         }
+        err
+    }
+
+    /// Whether a proxy from the environment carries requests to `url`.
+    fn proxied(&self, url: &str) -> bool {
+        let (Some(proxies), Ok(uri)) = (&self.proxies, url.parse::<http::Uri>()) else {
+            return false;
+        };
+        proxies.intercept(&uri).is_some()
+    }
+}
+
+/// The texts of an error's causes, for the message (the top-level text repeats the URL).
+fn causes(e: &reqwest::Error) -> String {
+    let mut causes: Vec<String> = Vec::new();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        let text = quote(&s.to_string());
+        if !causes.iter().any(|c| c.contains(&text)) {
+            causes.push(text);
+        }
+        source = s.source();
+    }
+    if causes.is_empty() {
+        "no details".to_owned()
+    } else {
+        causes.join(": ")
     }
 }
 
@@ -375,12 +400,6 @@ fn is_loopback(host: &crate::host::AccountHost) -> bool {
         }
         None => false,
     }
-}
-
-/// rustls words a refused certificate as "invalid peer certificate: UnknownIssuer" (or
-/// `NotValidForName`, `Expired`, …).
-fn is_certificate_problem(cause: &str) -> bool {
-    cause.contains("invalid peer certificate") || cause.contains("certificate verify failed")
 }
 
 fn millis(d: Duration) -> u64 {

@@ -45,11 +45,13 @@ mod config;
 mod credentials;
 mod envelope;
 mod error;
+mod failure;
 mod host;
 mod http;
 mod oauth;
 mod ratelimit;
 mod redact;
+mod resolve;
 mod retry;
 mod scim;
 mod secret;
@@ -65,6 +67,7 @@ pub use client::{Account, Client};
 pub use config::{ClientConfig, ConfigError};
 pub use credentials::{ClientCredentials, CredentialSource};
 pub use error::{CheckContext, Endpoint, Error, ErrorKind, Limit, Operation};
+pub use failure::TransportFailure;
 pub use host::{
     AccountHost, Cloud, HostError, HostKind, UnknownCloud, WorkspaceHost, classify_host, parse_host,
 };
