@@ -19,16 +19,14 @@
 //! let client = Client::new(ClientConfig::new("terraform-provider-databricks", "0.1.0")?)?;
 //! let outcome = client
 //!     .verify(
-//!         &VerifyInput {
-//!             cloud: Cloud::Aws,
-//!             account_id: "0d2a7b1c-1234-4abc-9def-0123456789ab".into(),
-//!             client_id: Some("6f7c4a1e-2b3d-4e5f-8a9b-0c1d2e3f4a5b".into()),
-//!             service_principal_id: "2323502488275632".into(),
-//!             secret_id: "09094e3230c893775eac3a9e7d912a8ad08ffd7e592feec9afd51958cb662110".into(),
-//!             credentials: VerifyWith::OwnSecret(SecretString::new("dose…")),
-//!             recorded_secret_expire_time: None,
-//!             secret_already_observed: false,
-//!         },
+//!         &VerifyInput::new(
+//!             Cloud::Aws,
+//!             "0d2a7b1c-1234-4abc-9def-0123456789ab",
+//!             Some("6f7c4a1e-2b3d-4e5f-8a9b-0c1d2e3f4a5b".into()),
+//!             "2323502488275632",
+//!             "09094e3230c893775eac3a9e7d912a8ad08ffd7e592feec9afd51958cb662110",
+//!             VerifyWith::OwnSecret(SecretString::new("dose…")),
+//!         ),
 //!         &CancellationToken::new(),
 //!     )
 //!     .await?;
@@ -59,7 +57,9 @@ mod secrets;
 mod session;
 mod verify;
 
-/// Entry points for the fuzz targets (`fuzz/`); not part of the API.
+/// Entry points for the fuzz targets (`fuzz/`), only with the `fuzzing` feature; not part of
+/// the API.
+#[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing;
 
@@ -76,6 +76,6 @@ pub use secret::SecretString;
 pub use secrets::{DeleteOutcome, SecretInfo};
 pub use tokio_util::sync::CancellationToken;
 pub use verify::{
-    CheckFailure, ObservedPrincipal, ObservedSecret, VerifyInput, VerifyOutcome, VerifyStatus,
-    VerifyWith,
+    CheckFailure, ObservedPrincipal, ObservedSecret, UnknownStatus, VerifyInput, VerifyOutcome,
+    VerifyStatus, VerifyWith,
 };

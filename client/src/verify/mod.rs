@@ -8,10 +8,14 @@ mod run;
 mod times;
 mod types;
 
-pub(crate) use checks::{secret_checks, token_refused};
 pub(crate) use run::run;
-pub(crate) use times::{format_time, normalise_time, parse_time};
 pub use types::{
-    CheckFailure, ObservedPrincipal, ObservedSecret, VerifyInput, VerifyOutcome, VerifyStatus,
-    VerifyWith,
+    CheckFailure, ObservedPrincipal, ObservedSecret, UnknownStatus, VerifyInput, VerifyOutcome,
+    VerifyStatus, VerifyWith,
 };
+
+// The pure checks and time handling, for the fuzz targets.
+#[cfg(feature = "fuzzing")]
+pub(crate) use checks::{secret_checks, token_refused};
+#[cfg(feature = "fuzzing")]
+pub(crate) use times::{format_time, normalise_time, parse_time};

@@ -57,14 +57,19 @@ impl fmt::Display for VerifyStatus {
     }
 }
 
+/// A text that is not the name of a [`VerifyStatus`].
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("unknown verification status {0:?}")]
+pub struct UnknownStatus(pub String);
+
 impl FromStr for VerifyStatus {
-    type Err = String;
+    type Err = UnknownStatus;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         VerifyStatus::ALL
             .into_iter()
             .find(|v| v.as_str() == s)
-            .ok_or_else(|| format!("unknown verification status {s:?}"))
+            .ok_or_else(|| UnknownStatus(s.to_owned()))
     }
 }
 
@@ -91,8 +96,10 @@ impl VerifyWith {
     }
 }
 
-/// What to verify.
+/// What to verify. Build it with [`VerifyInput::new`]; the refresh hints default to "nothing
+/// recorded yet".
 #[derive(Clone, Debug)]
+#[non_exhaustive]
 pub struct VerifyInput {
     pub cloud: Cloud,
     pub account_id: String,
@@ -114,6 +121,42 @@ pub struct VerifyInput {
     /// (a refresh costs 2 calls instead of 3). Ignored with management credentials, which
     /// prove nothing about the connection's secret.
     pub secret_already_observed: bool,
+}
+
+impl VerifyInput {
+    /// The connection `client_id` / `service_principal_id` / `secret_id` of `account_id` on
+    /// `cloud`, checked with `credentials`.
+    pub fn new(
+        cloud: Cloud,
+        account_id: impl Into<String>,
+        client_id: Option<String>,
+        service_principal_id: impl Into<String>,
+        secret_id: impl Into<String>,
+        credentials: VerifyWith,
+    ) -> Self {
+        Self {
+            cloud,
+            account_id: account_id.into(),
+            client_id,
+            service_principal_id: service_principal_id.into(),
+            secret_id: secret_id.into(),
+            credentials,
+            recorded_secret_expire_time: None,
+            secret_already_observed: false,
+        }
+    }
+
+    /// The secret's expiry recorded by an earlier check (see the field).
+    pub fn with_recorded_secret_expire_time(mut self, expire_time: Option<String>) -> Self {
+        self.recorded_secret_expire_time = expire_time;
+        self
+    }
+
+    /// Whether an earlier check recorded the secret's times (see the field).
+    pub fn with_secret_already_observed(mut self, observed: bool) -> Self {
+        self.secret_already_observed = observed;
+        self
+    }
 }
 
 /// The principal as observed.
@@ -204,5 +247,9 @@ mod tests {
         for s in VerifyStatus::ALL {
             assert_eq!(s.as_str().parse::<VerifyStatus>(), Ok(s));
         }
+        assert_eq!(
+            "Verified".parse::<VerifyStatus>(),
+            Err(UnknownStatus("Verified".into()))
+        );
     }
 }
