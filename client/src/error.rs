@@ -97,6 +97,13 @@ pub enum Limit {
         budget: Duration,
         next_wait: Duration,
     },
+    /// How long a failure that may heal soon or never (a refused connection, a TLS handshake
+    /// the server hangs up on) is retried, from the first attempt: the next wait, `next_wait`,
+    /// would have passed `window`.
+    RetryWindow {
+        window: Duration,
+        next_wait: Duration,
+    },
     /// One request's timeout ([`crate::ClientConfig::http_timeout`]).
     RequestTimeout(Duration),
     /// The pages a listing may have.
@@ -192,8 +199,10 @@ struct Inner {
     last: Option<Error>,
     /// The answer was an HTML page (set where the body is parsed).
     html: bool,
-    /// Why no answer came, with the HTTP stack's error behind it.
-    transport: Option<(TransportFailure, Arc<reqwest::Error>)>,
+    /// Why no answer came.
+    transport: Option<TransportFailure>,
+    /// The HTTP stack's error behind it.
+    source: Option<Arc<reqwest::Error>>,
     /// Host and port of the request's URL (the port its scheme implies when none is given).
     target: Option<(String, u16)>,
 }
@@ -216,6 +225,7 @@ impl Inner {
             last: None,
             html: false,
             transport: None,
+            source: None,
             target: None,
         }
     }
@@ -279,9 +289,14 @@ impl Error {
         self.map(|i| i.endpoint = Some(endpoint))
     }
 
-    /// Why the request got no answer, and the HTTP stack's error that says so.
-    pub(crate) fn caused_by(self, failure: TransportFailure, source: reqwest::Error) -> Self {
-        self.map(|i| i.transport = Some((failure, Arc::new(source))))
+    /// Why the request got no answer.
+    pub(crate) fn with_transport(self, failure: TransportFailure) -> Self {
+        self.map(|i| i.transport = Some(failure))
+    }
+
+    /// The HTTP stack's error behind a request that got no answer.
+    pub(crate) fn caused_by(self, source: reqwest::Error) -> Self {
+        self.map(|i| i.source = Some(Arc::new(source)))
     }
 
     /// The host and port the request went to.
@@ -295,32 +310,51 @@ impl Error {
         self.map(|i| i.limit = Some(limit))
     }
 
-    pub(crate) fn budget_exhausted(
+    /// Retrying `last` stopped at `limit` after `attempts` attempts over `elapsed`.
+    pub(crate) fn gave_up(
         request: &str,
         attempts: u32,
         elapsed: Duration,
-        budget: Duration,
-        next_wait: Duration,
+        limit: Limit,
         last: Error,
     ) -> Self {
+        let why = match limit {
+            Limit::RetryBudget { budget, next_wait } => format!(
+                "the next retry would wait {:.1} s, more than the {:.1} s left of the {:.0} s \
+                 retry budget",
+                next_wait.as_secs_f64(),
+                budget.saturating_sub(elapsed).as_secs_f64(),
+                budget.as_secs_f64(),
+            ),
+            Limit::RetryWindow { window, .. } => format!(
+                "{} is retried for at most {:.0} s",
+                match last.transport() {
+                    Some(TransportFailure::Refused) => "a refused connection",
+                    Some(TransportFailure::HandshakeClosed) => "a TLS handshake cut short",
+                    _ => "this failure",
+                },
+                window.as_secs_f64()
+            ),
+            _ => "a limit was reached".to_owned(),
+        };
         let message = format!(
-            "gave up after {} over {:.1} s: the next retry would wait {:.1} s, more than the \
-             {:.1} s left of the {:.0} s retry budget. Last error: {}",
+            "gave up after {} over {:.1} s: {why}. Last error: {}",
             attempts_text(attempts),
             elapsed.as_secs_f64(),
-            next_wait.as_secs_f64(),
-            budget.saturating_sub(elapsed).as_secs_f64(),
-            budget.as_secs_f64(),
             sentence(last.detail())
         );
-        let mut inner = Inner::new(ErrorKind::BudgetExhausted, message);
+        let kind = match limit {
+            Limit::RetryBudget { .. } => ErrorKind::BudgetExhausted,
+            _ => last.kind(),
+        };
+        let mut inner = Inner::new(kind, message);
         inner.request = Some(request.to_owned());
         inner.endpoint = last.endpoint();
         inner.status = last.status();
         inner.code = last.code().map(str::to_owned);
         inner.attempts = attempts;
         inner.elapsed = Some(elapsed);
-        inner.limit = Some(Limit::RetryBudget { budget, next_wait });
+        inner.limit = Some(limit);
         inner.html = last.is_html_page();
         inner.target = last.0.target.clone();
         inner.last = Some(last);
@@ -340,7 +374,7 @@ impl Error {
         self.0.kind
     }
 
-    /// The kind of the failure behind a [`ErrorKind::BudgetExhausted`], else [`Error::kind`].
+    /// The kind of the failure behind a retry that gave up, else [`Error::kind`].
     pub fn root_kind(&self) -> ErrorKind {
         match &self.0.last {
             Some(last) => last.root_kind(),
@@ -405,7 +439,7 @@ impl Error {
         self.0.limit
     }
 
-    /// The last failure when retries gave up.
+    /// The last failure when retries gave up (at the budget or a retry window).
     pub fn last_cause(&self) -> Option<&Error> {
         self.0.last.as_ref()
     }
@@ -415,7 +449,7 @@ impl Error {
     pub fn transport(&self) -> Option<TransportFailure> {
         match &self.0.last {
             Some(last) => last.transport(),
-            None => self.0.transport.as_ref().map(|(failure, _)| *failure),
+            None => self.0.transport,
         }
     }
 
@@ -481,9 +515,9 @@ impl std::error::Error for Error {
             return Some(last);
         }
         self.0
-            .transport
+            .source
             .as_ref()
-            .map(|(_, e)| e.as_ref() as &(dyn std::error::Error + 'static))
+            .map(|e| e.as_ref() as &(dyn std::error::Error + 'static))
     }
 }
 
@@ -502,12 +536,14 @@ mod tests {
             None,
         )
         .at(Endpoint::Api);
-        let e = Error::budget_exhausted(
+        let e = Error::gave_up(
             "GET /x",
             3,
             Duration::from_millis(2500),
-            Duration::from_secs(3),
-            Duration::from_secs(2),
+            Limit::RetryBudget {
+                budget: Duration::from_secs(3),
+                next_wait: Duration::from_secs(2),
+            },
             last,
         );
         assert_eq!(e.kind(), ErrorKind::BudgetExhausted);

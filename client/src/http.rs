@@ -6,7 +6,7 @@ use std::time::{Duration, Instant, SystemTime};
 use hyper_util::client::proxy::matcher::Matcher as ProxyMatcher;
 use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue, LOCATION, RETRY_AFTER};
 use reqwest::{Method, redirect};
-use tracing::{debug, trace};
+use tracing::{debug, trace, warn};
 
 use crate::config::{ClientConfig, ConfigError};
 use crate::envelope::{
@@ -17,7 +17,7 @@ use crate::failure::{Attempted, TransportFailure, classify};
 use crate::ratelimit::RateLimiters;
 use crate::redact::redacted_body;
 use crate::resolve::SystemResolver;
-use crate::retry::{Backoff, Budget, is_retryable, parse_retry_after};
+use crate::retry::{self, Attempt, Backoff, Budget, Next, parse_retry_after};
 
 // An account API answer is a few KiB; anything this large is not one, and is not read further.
 const MAX_BODY: usize = 4 * 1024 * 1024;
@@ -143,13 +143,14 @@ impl Http {
     /// Cancellation is by dropping the returned future: that aborts the request in flight or
     /// the wait in progress.
     pub async fn send(&self, req: &Request, budget: &Budget) -> Result<Response, Error> {
+        let first = Instant::now();
         let mut attempt: u32 = 0;
         loop {
             attempt += 1;
             self.limiters.acquire(&req.rate_key).await;
             let started = Instant::now();
             let result = self.attempt(req).await.map_err(|e| e.at(req.endpoint));
-            let latency_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+            let latency_ms = millis(started.elapsed());
             let err = match result {
                 Ok(resp) => {
                     debug!(method = %req.method, path = %req.path, status = resp.status, latency_ms, attempt, "account API call");
@@ -166,28 +167,30 @@ impl Http {
                 error = err.kind().as_str(),
                 "account API call failed"
             );
-            if !is_retryable(&err, req.safe_to_repeat()) {
-                return Err(err);
-            }
-            let backoff = self.backoff.delay(attempt);
-            let wait = backoff.max(err.retry_after().unwrap_or(Duration::ZERO));
-            if wait > budget.remaining() {
-                debug!(method = %req.method, path = %req.path, attempt, wait_ms = millis(wait), remaining_ms = millis(budget.remaining()), "retry budget exhausted");
-                return Err(Error::budget_exhausted(
-                    &req.label,
-                    attempt,
-                    budget.elapsed(),
-                    budget.total(),
-                    wait,
-                    err,
-                ));
-            }
-            debug!(
+            let failed = Attempt {
+                number: attempt,
+                since_first: first.elapsed(),
+                safe_to_repeat: req.safe_to_repeat(),
+                budget,
+                backoff: &self.backoff,
+            };
+            let wait = match retry::next(&err, failed) {
+                Next::Stop => return Err(err),
+                Next::GiveUp { limit, elapsed } => {
+                    debug!(method = %req.method, path = %req.path, attempt, ?limit, "retrying stopped");
+                    return Err(Error::gave_up(&req.label, attempt, elapsed, limit, err));
+                }
+                Next::Wait(wait) => wait,
+            };
+            // At WARN, so a log at that level shows what the client is waiting for.
+            warn!(
                 method = %req.method,
                 path = %req.path,
                 attempt,
                 reason = err.kind().as_str(),
+                transport = err.transport().map(|t| t.as_str()),
                 status = err.status().unwrap_or(0),
+                error = %err.detail(),
                 retry_after_ms = err.retry_after().map(millis),
                 wait_ms = millis(wait),
                 "retrying account API call"
@@ -316,35 +319,52 @@ impl Http {
             proxied: self.proxied(url),
         };
         let failure = classify(&e, attempted);
-        let origin = origin(url);
+        let place = place(parsed.as_ref(), url);
         let cause = causes(&e);
-        let (kind, message) = match failure {
-            TransportFailure::TimedOut => (
-                ErrorKind::Timeout,
+        let kind = match failure {
+            TransportFailure::TimedOut => ErrorKind::Timeout,
+            TransportFailure::ProxyTunnel => ErrorKind::Proxy,
+            f if f.is_tls() => ErrorKind::Tls,
+            _ => ErrorKind::Connection,
+        };
+        let message = match failure {
+            TransportFailure::TimedOut => format!(
+                "{place} sent no complete answer within {:.0} s, the timeout of one request: the host is slow or unreachable",
+                self.http_timeout.as_secs_f64()
+            ),
+            TransportFailure::NameNotResolved => {
+                let host = parsed.as_ref().and_then(url::Url::host_str).unwrap_or(url);
                 format!(
-                    "{origin} sent no complete answer within {:.0} s, the timeout of one request: the host is slow or unreachable",
-                    self.http_timeout.as_secs_f64()
-                ),
+                    "could not connect to {place}: the host name {host} does not resolve to an address ({cause})"
+                )
+            }
+            TransportFailure::Refused => {
+                format!("could not connect to {place}: the connection was refused ({cause})")
+            }
+            TransportFailure::Certificate => {
+                format!("the TLS certificate of {place} is not trusted ({cause})")
+            }
+            TransportFailure::NotTls => format!(
+                "{place} did not answer in TLS ({cause}): the server there speaks something else, most likely plain HTTP"
             ),
-            TransportFailure::Certificate => (
-                ErrorKind::Tls,
-                format!("the TLS certificate of {origin} is not trusted ({cause})"),
+            TransportFailure::TlsVersion => format!(
+                "{place} refused the TLS handshake ({cause}): it offers no TLS version or cipher suite this client accepts (TLS 1.2 or 1.3)"
             ),
-            TransportFailure::ProxyTunnel => (
-                ErrorKind::Proxy,
-                format!("the proxy refused to open a tunnel to {origin} ({cause})"),
-            ),
-            _ if e.is_connect() => (
-                ErrorKind::Connection,
-                format!("could not connect to {origin} ({cause})"),
-            ),
-            _ => (
-                ErrorKind::Connection,
-                format!("the connection to {origin} failed ({cause})"),
-            ),
+            TransportFailure::HandshakeClosed => {
+                format!("{place} closed the connection during the TLS handshake ({cause})")
+            }
+            TransportFailure::Handshake => {
+                format!("the TLS handshake with {place} failed ({cause})")
+            }
+            TransportFailure::ProxyTunnel => {
+                format!("the proxy refused to open a tunnel to {place} ({cause})")
+            }
+            _ if e.is_connect() => format!("could not connect to {place} ({cause})"),
+            _ => format!("the connection to {place} failed ({cause})"),
         };
         let mut err = Error::on_request(kind, label, message)
-            .caused_by(failure, e)
+            .with_transport(failure)
+            .caused_by(e)
             .towards(parsed.as_ref());
         if failure == TransportFailure::TimedOut {
             err = err.with_limit(Limit::RequestTimeout(self.http_timeout));
@@ -379,11 +399,17 @@ fn causes(e: &reqwest::Error) -> String {
     }
 }
 
-/// `scheme://host[:port]` of a URL, for messages.
-fn origin(url: &str) -> String {
-    url::Url::parse(url)
-        .map(|u| u.origin().ascii_serialization())
-        .unwrap_or_else(|_| url.to_owned())
+/// `scheme://host[:port]` of a URL, for messages, with the port the scheme implies when the
+/// URL names none: a message about a connection names the host and the port.
+fn place(parsed: Option<&url::Url>, url: &str) -> String {
+    let Some(u) = parsed else {
+        return url.to_owned();
+    };
+    let origin = u.origin().ascii_serialization();
+    match (u.port(), u.port_or_known_default()) {
+        (None, Some(port)) => format!("{origin} (port {port})"),
+        _ => origin,
+    }
 }
 
 /// Whether a host override is this machine.

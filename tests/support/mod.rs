@@ -7,3 +7,4 @@ pub mod provider_block;
 pub mod robust;
 pub mod sdk;
 pub mod terraform;
+pub mod unreachable;

@@ -3,8 +3,11 @@
 //! the call; this module words it for a Terraform user and names the provider argument to
 //! change where one is the fix.
 
+use std::net::IpAddr;
+
 use databricks_account_client::{
     CheckContext, CredentialSource, Endpoint, Error as ClientError, ErrorKind, Limit, Operation,
+    TransportFailure,
 };
 
 use crate::protocol::diagnostics::Diagnostic;
@@ -60,6 +63,9 @@ fn what_happened(e: &ClientError) -> String {
 /// What to do, for the failure behind the error (the last one when retries gave up).
 fn advice(e: &ClientError) -> Option<String> {
     let failure = e.last_cause().unwrap_or(e);
+    if let Some(transport) = failure.transport() {
+        return Some(no_answer(transport, failure));
+    }
     let gave_up = e.kind() == ErrorKind::BudgetExhausted;
     let advice = match failure.kind() {
         ErrorKind::RateLimited if gave_up => "Databricks asked for fewer requests: lower \
@@ -68,25 +74,6 @@ fn advice(e: &ClientError) -> Option<String> {
         ErrorKind::Unavailable if gave_up => "The service kept failing: try again later, or \
              raise retry_timeout_seconds to wait longer."
             .to_owned(),
-        ErrorKind::Timeout => {
-            let timeout = match failure.limit() {
-                Some(Limit::RequestTimeout(t)) => format!(" ({:.0} s)", t.as_secs_f64()),
-                _ => String::new(),
-            };
-            format!(
-                "Every attempt timed out: check the host and the network, or raise \
-                 http_timeout_seconds{timeout} if the host is only slow."
-            )
-        }
-        ErrorKind::Connection => {
-            "Check the host and the network (DNS, proxy, firewall).".to_owned()
-        }
-        ErrorKind::Tls => "If the host uses a private certificate authority, point \
-             SSL_CERT_FILE at its CA certificate (PEM)."
-            .to_owned(),
-        ErrorKind::Proxy => {
-            "Check HTTPS_PROXY / ALL_PROXY, or list the host in NO_PROXY.".to_owned()
-        }
         ErrorKind::CredentialsRejected => refused_credentials(e.context()),
         ErrorKind::InvalidRequest if failure.endpoint() == Some(Endpoint::Token) => {
             "The token endpoint refused the request: check the account ID.".to_owned()
@@ -101,6 +88,73 @@ fn advice(e: &ClientError) -> Option<String> {
         _ => return None,
     };
     Some(advice)
+}
+
+/// What to do when a request got no HTTP answer, naming the host and port it went to.
+fn no_answer(transport: TransportFailure, failure: &ClientError) -> String {
+    let host = failure.host().unwrap_or("the host");
+    let port = failure
+        .port()
+        .map_or_else(String::new, |p| format!(" port {p}"));
+    match transport {
+        TransportFailure::NameNotResolved => format!(
+            "The name {host} does not resolve: check the provider's host (or DATABRICKS_HOST, \
+             or the profile's host) for a typo, and this machine's DNS. Not retried: a name \
+             that does not resolve will not start to."
+        ),
+        TransportFailure::Refused => format!(
+            "Nothing accepts connections on {host}{port}: check the port and the scheme \
+             (http:// or https://) of the provider's host, and that the server is running. A \
+             refused connection is retried for 15 s at most."
+        ),
+        TransportFailure::NotTls if is_loopback(host) => format!(
+            "The server on {host}{port} speaks plain HTTP, and a host without a scheme means \
+             https://: for a local emulator without TLS, set the provider's host to \
+             \"http://{host}{}\". Not retried.",
+            failure.port().map_or_else(String::new, |p| format!(":{p}"))
+        ),
+        TransportFailure::NotTls => format!(
+            "The server on {host}{port} does not speak HTTPS: check the port and the scheme of \
+             the provider's host. Not retried."
+        ),
+        TransportFailure::TlsVersion => format!(
+            "The server on {host}{port} accepts only TLS versions or cipher suites this \
+             provider does not (it speaks TLS 1.2 and 1.3): enable TLS 1.2 or 1.3 on the \
+             server, or check that the provider's host names the right server. Not retried."
+        ),
+        TransportFailure::HandshakeClosed => format!(
+            "The server on {host}{port} hung up during the TLS handshake: it may accept only \
+             TLS versions this provider does not speak (it speaks TLS 1.2 and 1.3), or not \
+             speak TLS on that port (for a local plain-HTTP server, use http://)."
+        ),
+        TransportFailure::Handshake => {
+            "Check that the provider's host names an HTTPS server. Not retried.".to_owned()
+        }
+        TransportFailure::Certificate => "If the host uses a private certificate authority, \
+             point SSL_CERT_FILE at its CA certificate (PEM). Not retried."
+            .to_owned(),
+        TransportFailure::ProxyTunnel => {
+            "Check HTTPS_PROXY / ALL_PROXY, or list the host in NO_PROXY.".to_owned()
+        }
+        TransportFailure::TimedOut => {
+            let timeout = match failure.limit() {
+                Some(Limit::RequestTimeout(t)) => format!(" ({:.0} s)", t.as_secs_f64()),
+                _ => String::new(),
+            };
+            format!(
+                "Every attempt timed out: check the host and the network, or raise \
+                 http_timeout_seconds{timeout} if the host is only slow."
+            )
+        }
+        _ => "Check the host and the network (DNS, proxy, firewall).".to_owned(),
+    }
+}
+
+/// Whether a host name or address is this machine (`[::1]` as URLs write it).
+fn is_loopback(host: &str) -> bool {
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    bare.eq_ignore_ascii_case("localhost")
+        || bare.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 /// The token endpoint refused a client ID and secret: the management credentials are the
