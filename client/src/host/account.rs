@@ -7,6 +7,7 @@ use std::net::IpAddr;
 use std::str::FromStr;
 
 use super::cloud::Cloud;
+use super::shown::displayable_host;
 
 impl Cloud {
     /// The commercial account console of this cloud.
@@ -78,7 +79,8 @@ impl FromStr for AccountHost {
     }
 }
 
-/// Why a host override was refused. Messages say what to write instead.
+/// Why a host override was refused. Messages say what to write instead, and show the host
+/// only as [`displayable_host`] does: without user info or a query, which may hold a secret.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum HostError {
     #[error("the host is empty: give a URL such as https://accounts.cloud.databricks.com")]
@@ -87,10 +89,15 @@ pub enum HostError {
         "the host is {0} characters long: give a URL such as https://accounts.cloud.databricks.com (at most {MAX_HOST_URL} characters)"
     )]
     TooLong(usize),
-    #[error("the host {input:?} is not a valid URL: {reason}")]
-    Invalid { input: String, reason: String },
-    #[error("the host {input:?} uses the scheme {scheme:?}: only https:// is supported")]
-    UnsupportedScheme { input: String, scheme: String },
+    #[error("the host {shown:?} is not a valid URL: {reason}")]
+    Invalid {
+        shown: String,
+        reason: String,
+        #[source]
+        source: Option<url::ParseError>,
+    },
+    #[error("the host {shown:?} uses the scheme {scheme:?}: only https:// is supported")]
+    UnsupportedScheme { shown: String, scheme: String },
     #[error(
         "the host {0:?} uses http:// for a non-loopback address: use https://, or http:// only for 127.0.0.0/8, ::1 or localhost"
     )]
@@ -116,45 +123,41 @@ pub fn parse_host(input: &str) -> Result<AccountHost, HostError> {
     if trimmed.len() > MAX_HOST_URL {
         return Err(HostError::TooLong(trimmed.chars().count()));
     }
-    let url = match url::Url::parse(&with_scheme(trimmed)) {
-        Ok(url) => url,
-        Err(e) => {
-            return Err(HostError::Invalid {
-                input: trimmed.to_owned(),
-                reason: e.to_string(),
-            });
-        }
+    let shown = || displayable_host(trimmed);
+    let invalid = |reason: String, source| HostError::Invalid {
+        shown: shown(),
+        reason,
+        source,
     };
+    let url =
+        url::Url::parse(&with_scheme(trimmed)).map_err(|e| invalid(e.to_string(), Some(e)))?;
     let secure = match url.scheme() {
         "https" => true,
         "http" => false,
         other => {
             return Err(HostError::UnsupportedScheme {
-                input: trimmed.to_owned(),
+                shown: shown(),
                 scheme: other.to_owned(),
             });
         }
     };
     if !url.username().is_empty() || url.password().is_some() {
-        return Err(HostError::HasCredentials(redact_userinfo(&url)));
+        return Err(HostError::HasCredentials(shown()));
     }
     if url.query().is_some() || url.fragment().is_some() {
-        return Err(HostError::HasQueryOrFragment(trimmed.to_owned()));
+        return Err(HostError::HasQueryOrFragment(shown()));
     }
     let Some(host) = url.host() else {
-        return Err(HostError::Invalid {
-            input: trimmed.to_owned(),
-            reason: "no host name".to_owned(),
-        });
+        return Err(invalid("no host name".to_owned(), None));
     };
     if host_str_len(&url) > MAX_HOST_NAME {
-        return Err(HostError::Invalid {
-            input: trimmed.to_owned(),
-            reason: format!("the host name is longer than {MAX_HOST_NAME} characters"),
-        });
+        return Err(invalid(
+            format!("the host name is longer than {MAX_HOST_NAME} characters"),
+            None,
+        ));
     }
     if !secure && !is_loopback(&host) {
-        return Err(HostError::InsecureHttp(trimmed.to_owned()));
+        return Err(HostError::InsecureHttp(shown()));
     }
     let host_str = url.host_str().unwrap_or_default();
     let origin = match url.port() {
@@ -194,14 +197,6 @@ fn is_loopback(host: &url::Host<&str>) -> bool {
         url::Host::Ipv6(ip) => IpAddr::V6(*ip).is_loopback(),
         url::Host::Domain(name) => name.trim_end_matches('.').eq_ignore_ascii_case("localhost"),
     }
-}
-
-// The error echoes the input, so the password must not be in it.
-fn redact_userinfo(url: &url::Url) -> String {
-    let mut shown = url.clone();
-    let _ = shown.set_password(None);
-    let _ = shown.set_username("***");
-    shown.to_string()
 }
 
 // RFC 3986 unreserved characters stay; every other byte becomes %XX.
@@ -353,6 +348,51 @@ mod tests {
         let err = parse_host("https://user:hunter2@x.example.com").unwrap_err();
         assert!(matches!(err, HostError::HasCredentials(_)));
         assert!(!err.to_string().contains("hunter2"), "{err}");
+    }
+
+    #[test]
+    fn no_refusal_echoes_user_info_or_a_query_whatever_else_is_wrong() {
+        for (input, refusal) in [
+            (
+                "ftp://user:hunter2@x.example.com",
+                "uses the scheme \"ftp\"",
+            ),
+            ("https://user:hunter2@[bad", "is not a valid URL"),
+            ("https://user:hunter2@host:99999", "is not a valid URL"),
+            (
+                "http://user:hunter2@10.0.0.1",
+                "contains a user name or password",
+            ),
+            (
+                "https://x.example.com/?access_token=hunter2",
+                "has a query or fragment",
+            ),
+            (
+                "http://10.0.0.1/?access_token=hunter2",
+                "has a query or fragment",
+            ),
+            (
+                "ftp://x.example.com/?access_token=hunter2",
+                "uses the scheme",
+            ),
+            (
+                "https://x.example.com:99999/?access_token=hunter2",
+                "is not a valid URL",
+            ),
+            ("user:hunter2@host:99999", "is not a valid URL"),
+        ] {
+            let err = parse_host(input).unwrap_err();
+            let text = err.to_string();
+            assert!(text.contains(refusal), "{input}: {text}");
+            assert!(!text.contains("hunter2"), "{input}: {text}");
+            assert!(!format!("{err:?}").contains("hunter2"), "{input}: {err:?}");
+            assert!(!text.contains("user:"), "{input}: {text}");
+        }
+        let err = parse_host("https://user:hunter2@host:99999").unwrap_err();
+        assert!(
+            std::error::Error::source(&err).is_some(),
+            "the URL parser's error"
+        );
     }
 
     #[test]

@@ -4,8 +4,10 @@
 
 mod account;
 mod cloud;
+mod shown;
 mod workspace;
 
 pub use account::{AccountHost, HostError, parse_host};
 pub use cloud::{Cloud, UnknownCloud};
+pub use shown::displayable_host;
 pub use workspace::{HostKind, WorkspaceHost, classify_host};
