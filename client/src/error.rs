@@ -104,6 +104,9 @@ pub enum Limit {
         window: Duration,
         next_wait: Duration,
     },
+    /// The operation's time budget, the same [`crate::ClientConfig::retry_timeout`]: spent
+    /// before a listing ended, however few retries it needed.
+    OperationTime(Duration),
     /// One request's timeout ([`crate::ClientConfig::http_timeout`]).
     RequestTimeout(Duration),
     /// The pages a listing may have.

@@ -28,6 +28,10 @@ impl Budget {
         self.start.elapsed()
     }
 
+    pub fn is_spent(&self) -> bool {
+        self.remaining().is_zero()
+    }
+
     pub fn remaining(&self) -> Duration {
         self.total.saturating_sub(self.elapsed())
     }

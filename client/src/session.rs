@@ -162,7 +162,20 @@ impl<'a> Session<'a> {
         let mut seen = std::collections::HashSet::new();
         let mut label = String::new();
         let mut size = ListingSize::default();
-        for _ in 0..MAX_PAGES {
+        for pages in 0..MAX_PAGES {
+            // Each page is a request of its own: an endless chain of pages that never needs a
+            // retry still ends within the operation's time budget.
+            if pages > 0 && self.budget.is_spent() {
+                return Err(Error::on_request(
+                    ErrorKind::InvalidResponse,
+                    &label,
+                    format!(
+                        "the secret list had not ended after {pages} pages in {:.1} s, the whole time budget of the operation",
+                        self.budget.elapsed().as_secs_f64()
+                    ),
+                )
+                .with_limit(Limit::OperationTime(self.budget.total())));
+            }
             let url = match &page_token {
                 None => base.clone(),
                 Some(t) => format!(

@@ -62,6 +62,13 @@ fn what_happened(e: &ClientError) -> String {
 
 /// What to do, for the failure behind the error (the last one when retries gave up).
 fn advice(e: &ClientError) -> Option<String> {
+    if let Some(Limit::OperationTime(budget)) = e.limit() {
+        return Some(format!(
+            "One operation may take retry_timeout_seconds ({:.0} s) in all, and no account API \
+             lists this many pages for one service principal: check the host.",
+            budget.as_secs_f64()
+        ));
+    }
     let failure = e.last_cause().unwrap_or(e);
     if let Some(transport) = failure.transport() {
         return Some(no_answer(transport, failure));
