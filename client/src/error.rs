@@ -278,6 +278,11 @@ impl Error {
         Self(Arc::new(inner))
     }
 
+    /// The message rewritten by `f` (to scrub what it quotes of an answer).
+    pub(crate) fn map_message(self, f: impl FnOnce(&str) -> String) -> Self {
+        self.map(|i| i.message = f(&i.message))
+    }
+
     /// Marks the answer as an HTML page.
     pub(crate) fn html_page(self) -> Self {
         self.map(|i| i.html = true)

@@ -11,7 +11,9 @@ use crate::error::{Error, ErrorKind};
 use crate::host::Cloud;
 use crate::http::Response;
 use crate::oauth;
+use crate::credentials::ClientCredentials;
 use crate::redact;
+use crate::scrub::Scrubber;
 use crate::retry;
 use crate::scim::ServicePrincipal;
 use crate::secret::SecretString;
@@ -60,9 +62,9 @@ pub fn html_answer(content_type: Option<&str>, body: &[u8]) -> Option<String> {
 /// token.
 pub fn token_answer(status: u16, body: &[u8]) -> Result<(String, Duration), Error> {
     let resp = response(status, body);
-    let (header, lifetime) = oauth::read_token_response(&resp, "POST /fuzz/token")?;
-    let text = String::from_utf8_lossy(header.as_bytes()).into_owned();
-    Ok((text, lifetime))
+    let answer = oauth::read_token_response(&resp, "POST /fuzz/token")?;
+    let text = String::from_utf8_lossy(answer.authorization.as_bytes()).into_owned();
+    Ok((text, answer.lifetime))
 }
 
 /// A SCIM service principal answer, read as the client reads it.
@@ -92,6 +94,15 @@ pub fn retry_after(value: &str, now: SystemTime) -> Option<Duration> {
 /// A body as it would appear in a trace log.
 pub fn redacted_body(body: &[u8]) -> String {
     redact::redacted_body(body)
+}
+
+/// A body after the client has sent `credentials` and received `token`: what every reader of
+/// an answer gets (`Scrubber::scrub_bytes`).
+pub fn scrubbed(credentials: &ClientCredentials, token: &str, body: &[u8]) -> Vec<u8> {
+    let scrubber = Scrubber::default();
+    scrubber.credentials_sent(credentials);
+    scrubber.token_received(token);
+    scrubber.scrub_bytes(body.to_vec())
 }
 
 /// The secret checks of a verification (`secret_checks` in verify.rs) of the connection's secret

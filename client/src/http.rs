@@ -18,6 +18,7 @@ use crate::ratelimit::RateLimiters;
 use crate::redact::redacted_body;
 use crate::resolve::SystemResolver;
 use crate::retry::{self, Attempt, Backoff, Budget, Next, parse_retry_after};
+use crate::scrub::Scrubber;
 
 // An account API answer is a few KiB; anything this large is not one, and is not read further.
 const MAX_BODY: usize = 4 * 1024 * 1024;
@@ -102,6 +103,8 @@ pub(crate) struct Http {
     limiters: RateLimiters,
     backoff: Backoff,
     http_timeout: Duration,
+    /// The credentials sent so far, scrubbed out of every answer before it is read.
+    pub scrubber: Scrubber,
     /// The proxies reqwest applies (from the environment), to tell a proxy's failure from the
     /// host's; `None` when the host never goes through one.
     proxies: Option<ProxyMatcher>,
@@ -136,6 +139,7 @@ impl Http {
             },
             http_timeout: config.http_timeout,
             proxies: (!loopback).then(ProxyMatcher::from_system),
+            scrubber: Scrubber::default(),
         })
     }
 
@@ -149,7 +153,12 @@ impl Http {
             attempt += 1;
             self.limiters.acquire(&req.rate_key).await;
             let started = Instant::now();
-            let result = self.attempt(req).await.map_err(|e| e.at(req.endpoint));
+            // The message quotes the answer decoded (JSON escapes, HTML entities): scrubbed
+            // again in that form.
+            let result = self.attempt(req).await.map_err(|e| {
+                e.at(req.endpoint)
+                    .map_message(|m| self.scrubber.scrub(m).into_owned())
+            });
             let latency_ms = millis(started.elapsed());
             let err = match result {
                 Ok(resp) => {
@@ -225,7 +234,8 @@ impl Http {
                 .map(str::to_owned)
         };
         let content_type = header(CONTENT_TYPE);
-        let location = header(LOCATION);
+        // A redirect target may echo the request's query; it is shown in the error.
+        let location = header(LOCATION).map(|l| self.scrubber.scrub(&l).into_owned());
         let retry_after =
             header(RETRY_AFTER).and_then(|v| parse_retry_after(&v, SystemTime::now()));
 
@@ -248,8 +258,11 @@ impl Http {
                 Err(e) => return Err(self.transport_error(&req.label, &req.url, e)),
             }
         }
-        if req.endpoint == Endpoint::Api {
-            trace!(method = %req.method, path = %req.path, status, body = %redacted_body(&body), "account API answer");
+        // Before anything reads it: whatever the server echoes of what was sent is gone.
+        let body = self.scrubber.scrub_bytes(body);
+        if req.endpoint == Endpoint::Api && tracing::enabled!(tracing::Level::TRACE) {
+            let logged = redacted_body(&body);
+            trace!(method = %req.method, path = %req.path, status, body = %self.scrubber.scrub(&logged), "account API answer");
         }
 
         if (200..300).contains(&status) {

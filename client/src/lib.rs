@@ -52,6 +52,7 @@ mod redact;
 mod resolve;
 mod retry;
 mod scim;
+mod scrub;
 mod secret;
 mod secrets;
 mod session;

@@ -203,7 +203,13 @@ impl TokenCache {
         req.form_body = Some(TOKEN_FORM);
         let started = Instant::now();
         let resp = http.send(&req, budget).await?;
-        let (authorization, lifetime) = read_token_response(&resp, &req.label)?;
+        let TokenAnswer {
+            authorization,
+            lifetime,
+            access_token,
+        } = read_token_response(&resp, &req.label)?;
+        // Every later call sends it: an answer that echoes it must not show it.
+        http.scrubber.token_received(access_token.expose_secret());
         debug!(
             path = %req.path,
             client_id = %creds.client_id,
@@ -220,12 +226,17 @@ impl TokenCache {
     }
 }
 
-/// The `Authorization` header value and the lifetime of a token answer (a 2xx response of the
-/// token endpoint); `label` names the request in errors.
-pub(crate) fn read_token_response(
-    resp: &Response,
-    label: &str,
-) -> Result<(HeaderValue, Duration), Error> {
+/// What a token answer gives: the `Authorization` header value, the token's lifetime, and the
+/// token itself.
+pub(crate) struct TokenAnswer {
+    pub authorization: HeaderValue,
+    pub lifetime: Duration,
+    pub access_token: SecretString,
+}
+
+/// Reads a token answer (a 2xx response of the token endpoint); `label` names the request in
+/// errors.
+pub(crate) fn read_token_response(resp: &Response, label: &str) -> Result<TokenAnswer, Error> {
     let parsed: TokenResponse = resp.json()?;
     let invalid = |what: &str| {
         Error::on_request(
@@ -257,7 +268,11 @@ pub(crate) fn read_token_response(
     ))
     .map_err(|_| invalid("holds characters that cannot be sent in an HTTP header"))?;
     authorization.set_sensitive(true);
-    Ok((authorization, lifetime))
+    Ok(TokenAnswer {
+        authorization,
+        lifetime,
+        access_token,
+    })
 }
 
 /// How long before expiry a token is renewed: a quarter of its life, at most two minutes

@@ -52,6 +52,7 @@ impl<'a> Session<'a> {
         credentials: &'a ClientCredentials,
         retry_budget: Duration,
     ) -> Self {
+        shared.http.scrubber.credentials_sent(credentials);
         Self {
             shared,
             grant: Grant::new(host, account_id, credentials),

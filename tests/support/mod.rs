@@ -4,6 +4,7 @@
 pub mod connection;
 pub mod process;
 pub mod provider_block;
+pub mod reflect;
 pub mod robust;
 pub mod sdk;
 pub mod terraform;
