@@ -6,16 +6,16 @@ use std::time::{Duration, SystemTime};
 
 use time::OffsetDateTime;
 
+use crate::credentials::ClientCredentials;
 use crate::envelope;
 use crate::error::{Error, ErrorKind};
 use crate::host::Cloud;
 use crate::http::Response;
 use crate::oauth;
-use crate::credentials::ClientCredentials;
 use crate::redact;
-use crate::scrub::Scrubber;
 use crate::retry;
 use crate::scim::ServicePrincipal;
+use crate::scrub::{Scrubber, Sent};
 use crate::secret::SecretString;
 use crate::secrets::{SecretInfo, SecretsPage};
 use crate::verify::{self, CheckFailure, ObservedSecret, VerifyInput, VerifyWith};
@@ -96,13 +96,14 @@ pub fn redacted_body(body: &[u8]) -> String {
     redact::redacted_body(body)
 }
 
-/// A body after the client has sent `credentials` and received `token`: what every reader of
-/// an answer gets (`Scrubber::scrub_bytes`).
-pub fn scrubbed(credentials: &ClientCredentials, token: &str, body: &[u8]) -> Vec<u8> {
+/// A body answering a request with `Authorization: Bearer <token>` after the client has sent
+/// `credentials`: what every reader of an answer gets (`Scrubber::scrub_bytes`). `None` when
+/// the token cannot be a header value.
+pub fn scrubbed(credentials: &ClientCredentials, token: &str, body: &[u8]) -> Option<Vec<u8>> {
     let scrubber = Scrubber::default();
     scrubber.credentials_sent(credentials);
-    scrubber.token_received(token);
-    scrubber.scrub_bytes(body.to_vec())
+    let header = reqwest::header::HeaderValue::from_str(&format!("Bearer {token}")).ok()?;
+    Some(scrubber.scrub_bytes(body.to_vec(), &Sent::authorization(Some(&header))))
 }
 
 /// The secret checks of a verification (`secret_checks` in verify.rs) of the connection's secret

@@ -18,7 +18,7 @@ use crate::ratelimit::RateLimiters;
 use crate::redact::redacted_body;
 use crate::resolve::SystemResolver;
 use crate::retry::{self, Attempt, Backoff, Budget, Next, parse_retry_after};
-use crate::scrub::Scrubber;
+use crate::scrub::{Scrubber, Sent};
 
 // An account API answer is a few KiB; anything this large is not one, and is not read further.
 const MAX_BODY: usize = 4 * 1024 * 1024;
@@ -148,6 +148,8 @@ impl Http {
     /// the wait in progress.
     pub async fn send(&self, req: &Request, budget: &Budget) -> Result<Response, Error> {
         let first = Instant::now();
+        // What an answer may echo of this request besides the client secrets: its token.
+        let sent = Sent::authorization(req.authorization.as_ref());
         let mut attempt: u32 = 0;
         loop {
             attempt += 1;
@@ -155,9 +157,9 @@ impl Http {
             let started = Instant::now();
             // The message quotes the answer decoded (JSON escapes, HTML entities): scrubbed
             // again in that form.
-            let result = self.attempt(req).await.map_err(|e| {
+            let result = self.attempt(req, &sent).await.map_err(|e| {
                 e.at(req.endpoint)
-                    .map_message(|m| self.scrubber.scrub(m).into_owned())
+                    .map_message(|m| self.scrubber.scrub(m, &sent).into_owned())
             });
             let latency_ms = millis(started.elapsed());
             let err = match result {
@@ -208,7 +210,7 @@ impl Http {
         }
     }
 
-    async fn attempt(&self, req: &Request) -> Result<Response, Error> {
+    async fn attempt(&self, req: &Request, sent: &Sent) -> Result<Response, Error> {
         let mut builder = self
             .client
             .request(req.method.clone(), &req.url)
@@ -235,7 +237,7 @@ impl Http {
         };
         let content_type = header(CONTENT_TYPE);
         // A redirect target may echo the request's query; it is shown in the error.
-        let location = header(LOCATION).map(|l| self.scrubber.scrub(&l).into_owned());
+        let location = header(LOCATION).map(|l| self.scrubber.scrub(&l, sent).into_owned());
         let retry_after =
             header(RETRY_AFTER).and_then(|v| parse_retry_after(&v, SystemTime::now()));
 
@@ -259,10 +261,10 @@ impl Http {
             }
         }
         // Before anything reads it: whatever the server echoes of what was sent is gone.
-        let body = self.scrubber.scrub_bytes(body);
+        let body = self.scrubber.scrub_bytes(body, sent);
         if req.endpoint == Endpoint::Api && tracing::enabled!(tracing::Level::TRACE) {
             let logged = redacted_body(&body);
-            trace!(method = %req.method, path = %req.path, status, body = %self.scrubber.scrub(&logged), "account API answer");
+            trace!(method = %req.method, path = %req.path, status, body = %self.scrubber.scrub(&logged, sent), "account API answer");
         }
 
         if (200..300).contains(&status) {

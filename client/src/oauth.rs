@@ -206,10 +206,7 @@ impl TokenCache {
         let TokenAnswer {
             authorization,
             lifetime,
-            access_token,
         } = read_token_response(&resp, &req.label)?;
-        // Every later call sends it: an answer that echoes it must not show it.
-        http.scrubber.token_received(access_token.expose_secret());
         debug!(
             path = %req.path,
             client_id = %creds.client_id,
@@ -226,12 +223,10 @@ impl TokenCache {
     }
 }
 
-/// What a token answer gives: the `Authorization` header value, the token's lifetime, and the
-/// token itself.
+/// What a token answer gives: the `Authorization` header value and the token's lifetime.
 pub(crate) struct TokenAnswer {
     pub authorization: HeaderValue,
     pub lifetime: Duration,
-    pub access_token: SecretString,
 }
 
 /// Reads a token answer (a 2xx response of the token endpoint); `label` names the request in
@@ -271,7 +266,6 @@ pub(crate) fn read_token_response(resp: &Response, label: &str) -> Result<TokenA
     Ok(TokenAnswer {
         authorization,
         lifetime,
-        access_token,
     })
 }
 

@@ -1,8 +1,9 @@
 //! Keeping what the client sent out of what it shows. Gateways, block pages and debug endpoints
-//! echo requests back; every answer body (and redirect target) is scrubbed of every credential
-//! the client has sent — client secrets, the Basic header's base64, access tokens, in the
-//! encodings a server may echo them in — before anything reads it, so no error message, log
-//! line or recorded value can carry one.
+//! echo requests back; every answer body (and redirect target) is scrubbed of every client
+//! secret the client has sent (with its Basic header's base64) and of the access token its
+//! request carried, in the encodings a server may echo them in, before anything reads it, so
+//! no error message, log line or recorded value can carry one. Client secrets are kept for the
+//! client's life; a token only for its request, as tokens are many and short-lived.
 
 use std::borrow::Cow;
 use std::collections::HashSet;
@@ -12,6 +13,7 @@ use aho_corasick::AhoCorasick;
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE, URL_SAFE_NO_PAD};
 use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
+use reqwest::header::HeaderValue;
 use sha2::{Digest, Sha256};
 
 use crate::credentials::ClientCredentials;
@@ -36,12 +38,53 @@ pub(crate) struct Scrubber {
 
 #[derive(Default)]
 struct State {
-    /// SHA-256 of every form registered, so each is kept once.
+    /// SHA-256 of every form registered (and of every credential pair), so each is kept once.
     seen: HashSet<[u8; 32]>,
-    /// Every form, compiled into `compiled` except the last `pending`.
+    /// Every form, compiled into the matcher except the last `pending`.
     forms: Vec<SecretString>,
     pending: usize,
+    /// What every scrub uses until the next registration: shared, never copied per answer.
+    matcher: Arc<Matcher>,
+}
+
+/// The forms registered so far: most compiled into one automaton, the newest looked for one
+/// by one.
+#[derive(Default)]
+struct Matcher {
     compiled: Option<Arc<AhoCorasick>>,
+    plain: Vec<SecretString>,
+}
+
+impl Matcher {
+    fn scrub<'t>(&self, text: &'t str, sent: &Sent) -> Cow<'t, str> {
+        let mut out = Cow::Borrowed(text);
+        if let Some(ac) = &self.compiled
+            && ac.is_match(out.as_ref())
+        {
+            out = Cow::Owned(ac.replace_all(out.as_ref(), &vec![MASK; ac.patterns_len()]));
+        }
+        for form in self.plain.iter().chain(&sent.0) {
+            let form = form.expose_secret();
+            if out.contains(form) {
+                out = Cow::Owned(out.replace(form, MASK));
+            }
+        }
+        out
+    }
+
+    fn scrub_bytes(&self, bytes: Vec<u8>, sent: &Sent) -> Vec<u8> {
+        let mut out = bytes;
+        if let Some(ac) = &self.compiled
+            && ac.is_match(&out)
+        {
+            let masks = vec![MASK.as_bytes(); ac.patterns_len()];
+            out = ac.replace_all_bytes(&out, &masks);
+        }
+        for form in self.plain.iter().chain(&sent.0) {
+            out = replace_bytes(out, form.expose_secret().as_bytes());
+        }
+        out
+    }
 }
 
 impl std::fmt::Debug for State {
@@ -57,59 +100,44 @@ impl Scrubber {
     pub fn credentials_sent(&self, credentials: &ClientCredentials) {
         let id = credentials.client_id.as_str();
         let secret = credentials.client_secret.expose_secret();
+        let mut pair = Sha256::new();
+        pair.update(id.as_bytes());
+        pair.update([0]);
+        pair.update(secret.as_bytes());
+        if !self.first_time(pair.finalize().into()) {
+            return;
+        }
         let mut forms = encodings(secret);
         // The Basic header as sent (RFC 6749 §2.3.1: each part form-encoded), and as a server
-        // may rebuild it from the raw parts.
+        // may rebuild it from the raw parts; the pair itself holds the secret, which its own
+        // forms cover.
         for pair in [
             format!("{}:{}", form_encoded(id), form_encoded(secret)),
             format!("{id}:{secret}"),
         ] {
-            for engine in [&STANDARD, &URL_SAFE] {
-                forms.push(engine.encode(&pair));
-            }
+            forms.push(STANDARD.encode(&pair));
+            forms.push(URL_SAFE.encode(&pair));
             forms.push(URL_SAFE_NO_PAD.encode(&pair));
-            // The pair itself holds the secret, which the raw form already covers.
         }
         self.add(forms);
     }
 
-    /// An access token received, which every later API call sends as a bearer token.
-    pub fn token_received(&self, token: &str) {
-        self.add(encodings(token));
+    /// `text` with every registered credential, and every form of `sent`, replaced by
+    /// [`MASK`].
+    pub fn scrub<'t>(&self, text: &'t str, sent: &Sent) -> Cow<'t, str> {
+        self.matcher().scrub(text, sent)
     }
 
-    /// `text` with every registered credential replaced by [`MASK`].
-    pub fn scrub<'t>(&self, text: &'t str) -> Cow<'t, str> {
-        let (compiled, pending) = self.matchers();
-        let mut out = Cow::Borrowed(text);
-        if let Some(ac) = compiled
-            && ac.is_match(out.as_ref())
-        {
-            out = Cow::Owned(ac.replace_all(out.as_ref(), &vec![MASK; ac.patterns_len()]));
-        }
-        for form in &pending {
-            let form = form.expose_secret();
-            if out.contains(form) {
-                out = Cow::Owned(out.replace(form, MASK));
-            }
-        }
-        out
+    /// `bytes` with every registered credential, and every form of `sent`, replaced by
+    /// [`MASK`].
+    pub fn scrub_bytes(&self, bytes: Vec<u8>, sent: &Sent) -> Vec<u8> {
+        self.matcher().scrub_bytes(bytes, sent)
     }
 
-    /// `bytes` with every registered credential replaced by [`MASK`].
-    pub fn scrub_bytes(&self, bytes: Vec<u8>) -> Vec<u8> {
-        let (compiled, pending) = self.matchers();
-        let mut out = bytes;
-        if let Some(ac) = compiled
-            && ac.is_match(&out)
-        {
-            let masks = vec![MASK.as_bytes(); ac.patterns_len()];
-            out = ac.replace_all_bytes(&out, &masks);
-        }
-        for form in &pending {
-            out = replace_bytes(&out, form.expose_secret().as_bytes());
-        }
-        out
+    /// Whether a credential with this digest is new (and notes it).
+    fn first_time(&self, digest: [u8; 32]) -> bool {
+        let mut state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        state.seen.insert(digest)
     }
 
     fn add(&self, forms: Vec<String>) {
@@ -124,30 +152,54 @@ impl Scrubber {
                 state.pending += 1;
             }
         }
-        if state.pending > PENDING_MAX {
-            // Longest first, so a form that contains another is masked whole.
-            let mut patterns: Vec<&str> = state.forms.iter().map(|f| f.expose_secret()).collect();
-            patterns.sort_by_key(|p| std::cmp::Reverse(p.len()));
-            state.compiled = AhoCorasick::builder()
+        let rebuild = state.pending > PENDING_MAX;
+        let compiled = if rebuild {
+            let patterns: Vec<&str> = state.forms.iter().map(|f| f.expose_secret()).collect();
+            AhoCorasick::builder()
                 .match_kind(aho_corasick::MatchKind::LeftmostLongest)
                 .build(patterns)
                 .ok()
-                .map(Arc::new);
-            // Should the automaton not build (it always does for these sizes), every form
-            // stays pending and is looked for one by one.
-            state.pending = if state.compiled.is_some() {
-                0
-            } else {
-                state.forms.len()
-            };
+                .map(Arc::new)
+        } else {
+            state.matcher.compiled.clone()
+        };
+        // Should the automaton not build (it always does for these sizes), the forms stay
+        // plain and are looked for one by one.
+        if rebuild && compiled.is_some() {
+            state.pending = 0;
         }
+        let plain = state.forms[state.forms.len() - state.pending..].to_vec();
+        state.matcher = Arc::new(Matcher { compiled, plain });
     }
 
-    /// The compiled matcher and the forms not compiled into it.
-    fn matchers(&self) -> (Option<Arc<AhoCorasick>>, Vec<SecretString>) {
+    fn matcher(&self) -> Arc<Matcher> {
         let state = self.state.lock().unwrap_or_else(PoisonError::into_inner);
-        let pending = state.forms[state.forms.len() - state.pending..].to_vec();
-        (state.compiled.clone(), pending)
+        Arc::clone(&state.matcher)
+    }
+}
+
+/// What one request carries besides the client secrets: its access token, in every form.
+#[derive(Default)]
+pub(crate) struct Sent(Vec<SecretString>);
+
+impl Sent {
+    /// The token of an `Authorization: <type> <token>` header; nothing for Basic credentials,
+    /// which the scrubber keeps already.
+    pub fn authorization(value: Option<&HeaderValue>) -> Self {
+        let token = value
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split_once(' '))
+            .filter(|(scheme, _)| !scheme.eq_ignore_ascii_case("basic"))
+            .map(|(_, token)| token.trim());
+        match token {
+            Some(token) if token.len() >= MIN_LEN => Self(
+                encodings(token)
+                    .into_iter()
+                    .map(SecretString::new)
+                    .collect(),
+            ),
+            _ => Self::default(),
+        }
     }
 }
 
@@ -205,9 +257,12 @@ fn lower_hex_escapes(encoded: &str) -> String {
     out
 }
 
-fn replace_bytes(haystack: &[u8], needle: &[u8]) -> Vec<u8> {
+fn replace_bytes(haystack: Vec<u8>, needle: &[u8]) -> Vec<u8> {
+    if memchr::memmem::find(&haystack, needle).is_none() {
+        return haystack;
+    }
     let mut out = Vec::with_capacity(haystack.len());
-    let mut rest = haystack;
+    let mut rest = haystack.as_slice();
     while let Some(at) = memchr::memmem::find(rest, needle) {
         out.extend_from_slice(&rest[..at]);
         out.extend_from_slice(MASK.as_bytes());
@@ -223,69 +278,87 @@ mod tests {
 
     const SECRET: &str = "dose Own+Secret/with=chars&more";
 
+    const TOKEN: &str = "tok+en/with=special.chars";
+
     fn scrubber() -> Scrubber {
         let s = Scrubber::default();
         s.credentials_sent(&ClientCredentials::new(
             "6f7c4a1e-2b3d-4e5f-8a9b-0c1d2e3f4a5b",
             SECRET,
         ));
-        s.token_received("tok+en/with=special.chars");
         s
     }
 
-    /// Every form a test may look for.
-    fn forms(value: &str) -> Vec<String> {
-        encodings(value)
+    fn bearer() -> Sent {
+        Sent::authorization(Some(&HeaderValue::from_static(
+            "Bearer tok+en/with=special.chars",
+        )))
     }
 
     #[test]
-    fn every_encoding_of_a_secret_and_a_token_is_masked() {
+    fn every_encoding_of_a_secret_and_of_the_requests_token_is_masked() {
         let s = scrubber();
         let basic = STANDARD.encode(format!(
             "6f7c4a1e-2b3d-4e5f-8a9b-0c1d2e3f4a5b:{}",
             form_encoded(SECRET)
         ));
         let mut echoed = vec![format!("Authorization: Basic {basic}")];
-        echoed.extend(forms(SECRET));
-        echoed.extend(forms("tok+en/with=special.chars"));
+        echoed.extend(encodings(SECRET));
+        echoed.extend(encodings(TOKEN));
         for text in echoed {
-            let shown = s.scrub(&text);
+            let shown = s.scrub(&text, &bearer());
             assert!(shown.contains(MASK), "{text} -> {shown}");
-            for leak in forms(SECRET)
+            for leak in encodings(SECRET)
                 .into_iter()
-                .chain(forms("tok+en/with=special.chars"))
+                .chain(encodings(TOKEN))
                 .chain([basic.clone()])
             {
                 assert!(!shown.contains(&leak), "{leak} in {shown}");
             }
-            let bytes = s.scrub_bytes(text.clone().into_bytes());
+            let bytes = s.scrub_bytes(text.clone().into_bytes(), &bearer());
             assert_eq!(String::from_utf8(bytes).unwrap(), shown);
         }
+        // A token is the request's own: another request's scrubbing does not know it.
+        assert_eq!(s.scrub(TOKEN, &Sent::default()), TOKEN);
     }
 
     #[test]
     fn text_without_credentials_is_unchanged_and_short_values_are_not_looked_for() {
         let s = scrubber();
         assert!(matches!(
-            s.scrub("HTTP 400: nothing to see"),
+            s.scrub("HTTP 400: nothing to see", &bearer()),
             Cow::Borrowed(_)
         ));
-        s.token_received("abc");
-        assert_eq!(s.scrub("abcdef"), "abcdef");
+        s.credentials_sent(&ClientCredentials::new("id", "abc"));
+        assert_eq!(s.scrub("abcdef", &Sent::default()), "abcdef");
     }
 
     #[test]
     fn thousands_of_credentials_are_all_masked_once_compiled() {
         let s = Scrubber::default();
         for i in 0..200 {
-            s.token_received(&format!("token-number-{i:04}"));
+            s.credentials_sent(&ClientCredentials::new(
+                "id",
+                format!("secret-number-{i:04}"),
+            ));
         }
         let state = s.state.lock().unwrap();
-        assert!(state.compiled.is_some() && state.pending <= PENDING_MAX);
+        assert!(state.matcher.compiled.is_some() && state.pending <= PENDING_MAX);
         drop(state);
         for i in [0, 57, 199] {
-            let text = format!("echo: Bearer token-number-{i:04}!");
-            assert_eq!(s.scrub(&text), "echo: Bearer ***!");
+            let text = format!("echo: secret-number-{i:04}!");
+            assert_eq!(s.scrub(&text, &Sent::default()), "echo: ***!");
         }
+    }
+
+    #[test]
+    fn the_same_credentials_are_kept_once() {
+        let s = scrubber();
+        let kept = s.state.lock().unwrap().forms.len();
+        s.credentials_sent(&ClientCredentials::new(
+            "6f7c4a1e-2b3d-4e5f-8a9b-0c1d2e3f4a5b",
+            SECRET,
+        ));
+        assert_eq!(s.state.lock().unwrap().forms.len(), kept);
     }
 }

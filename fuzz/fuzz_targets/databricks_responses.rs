@@ -113,7 +113,7 @@ fuzz_target!(|data: &[u8]| {
     // An answer that echoes what was sent: no form of the secret or the token survives the
     // scrubbing (the mask has no character of either, so it cannot make a new one).
     let credentials = ClientCredentials::new(CLIENT_ID, SECRET);
-    let scrubbed = fuzzing::scrubbed(&credentials, TOKEN, body);
+    let scrubbed = fuzzing::scrubbed(&credentials, TOKEN, body).unwrap_or_default();
     for leak in [SECRET.as_bytes(), TOKEN.as_bytes()] {
         assert!(
             !scrubbed.windows(leak.len()).any(|w| w == leak),
