@@ -211,6 +211,12 @@ impl Http {
     }
 
     async fn attempt(&self, req: &Request, sent: &Sent) -> Result<Response, Error> {
+        let answer = self.exchange(req, sent).await?;
+        judge(req, answer)
+    }
+
+    /// Sends the request once and reads the answer, bounded and scrubbed.
+    async fn exchange(&self, req: &Request, sent: &Sent) -> Result<Answer, Error> {
         let mut builder = self
             .client
             .request(req.method.clone(), &req.url)
@@ -266,64 +272,12 @@ impl Http {
             let logged = redacted_body(&body);
             trace!(method = %req.method, path = %req.path, status, body = %self.scrubber.scrub(&logged, sent), "account API answer");
         }
-
-        if (200..300).contains(&status) {
-            if req.expect_json && looks_like_html(content_type.as_deref(), &body) {
-                return Err(Error::http(
-                    ErrorKind::InvalidResponse,
-                    &req.label,
-                    status,
-                    None,
-                    format!(
-                        "HTTP {status} {}: {}",
-                        status_text(status),
-                        envelope::html_message(&body)
-                    ),
-                    None,
-                )
-                .html_page());
-            }
-            return Ok(Response {
-                status,
-                body,
-                label: req.label.clone(),
-            });
-        }
-        if (300..400).contains(&status) {
-            let to = location
-                .as_deref()
-                .map(quote)
-                .unwrap_or_else(|| "nowhere".to_owned());
-            return Err(Error::http(
-                ErrorKind::InvalidResponse,
-                &req.label,
-                status,
-                None,
-                format!(
-                    "HTTP {status} {}: redirected to {to:?} (a login page?): this is not the Databricks account API — check the host / account ID",
-                    status_text(status)
-                ),
-                None,
-            ));
-        }
-        let parsed = parse_error_body(status, content_type.as_deref(), &body);
-        let kind = kind_for(status, &parsed, req.endpoint == Endpoint::Token);
-        let err = Error::http(
-            kind,
-            &req.label,
+        Ok(Answer {
             status,
-            parsed.code.clone(),
-            format!(
-                "HTTP {status} {}: {}",
-                status_text(status),
-                parsed.summary()
-            ),
-            retry_after.or(parsed.retry_delay),
-        );
-        Err(if parsed.envelope == Envelope::Html {
-            err.html_page()
-        } else {
-            err
+            content_type,
+            location,
+            retry_after,
+            body,
         })
     }
 
@@ -394,6 +348,85 @@ impl Http {
         };
         proxies.intercept(&uri).is_some()
     }
+}
+
+/// An answer as read: the status, the headers that matter, the scrubbed body.
+struct Answer {
+    status: u16,
+    content_type: Option<String>,
+    location: Option<String>,
+    retry_after: Option<Duration>,
+    body: Vec<u8>,
+}
+
+/// What an answer means: a 2xx that is JSON is a [`Response`]; an HTML page, a redirect or an
+/// error status is an [`Error`] classified by its status and body.
+fn judge(req: &Request, answer: Answer) -> Result<Response, Error> {
+    let Answer {
+        status,
+        content_type,
+        location,
+        retry_after,
+        body,
+    } = answer;
+    if (200..300).contains(&status) {
+        if req.expect_json && looks_like_html(content_type.as_deref(), &body) {
+            return Err(Error::http(
+                ErrorKind::InvalidResponse,
+                &req.label,
+                status,
+                None,
+                format!(
+                    "HTTP {status} {}: {}",
+                    status_text(status),
+                    envelope::html_message(&body)
+                ),
+                None,
+            )
+            .html_page());
+        }
+        return Ok(Response {
+            status,
+            body,
+            label: req.label.clone(),
+        });
+    }
+    if (300..400).contains(&status) {
+        let to = location
+            .as_deref()
+            .map(quote)
+            .unwrap_or_else(|| "nowhere".to_owned());
+        return Err(Error::http(
+            ErrorKind::InvalidResponse,
+            &req.label,
+            status,
+            None,
+            format!(
+                "HTTP {status} {}: redirected to {to:?} (a login page?): this is not the Databricks account API — check the host / account ID",
+                status_text(status)
+            ),
+            None,
+        ));
+    }
+    let parsed = parse_error_body(status, content_type.as_deref(), &body);
+    let kind = kind_for(status, &parsed, req.endpoint == Endpoint::Token);
+    let err = Error::http(
+        kind,
+        &req.label,
+        status,
+        parsed.code.clone(),
+        format!(
+            "HTTP {status} {}: {}",
+            status_text(status),
+            parsed.summary()
+        ),
+        retry_after.or(parsed.retry_delay),
+    );
+    Err(if parsed.envelope == Envelope::Html {
+        err.html_page()
+    } else {
+        err
+    })
 }
 
 /// The texts of an error's causes, for the message (the top-level text repeats the URL).
