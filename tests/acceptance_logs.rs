@@ -56,10 +56,11 @@ fn provider_debug_logs_show_http_calls_and_retries_with_levels_and_modules() {
         "no DEBUG line for a successful account API call in:\n{}",
         lines.join("\n")
     );
+    // A retry is a WARN: `TF_LOG=warn` shows what the provider waits for.
     let retry = find(
         &lines,
         &[
-            "[DEBUG]",
+            "[WARN]",
             "retrying account API call",
             "reason=rate_limited",
             "status=429",

@@ -47,16 +47,14 @@ async fn run() -> Result<(), Box<dyn Error>> {
             },
         )?;
         let secret = sp.secrets.first().ok_or("principal without secret")?;
-        connections.push(VerifyInput {
-            cloud: Cloud::Aws,
-            account_id: canonical::ACCOUNT_ID.into(),
-            client_id: Some(sp.application_id.clone()),
-            service_principal_id: sp.id.clone(),
-            secret_id: secret.id.clone(),
-            credentials: VerifyWith::OwnSecret(SecretString::new(secret.secret.clone())),
-            recorded_secret_expire_time: None,
-            secret_already_observed: false,
-        });
+        connections.push(VerifyInput::new(
+            Cloud::Aws,
+            canonical::ACCOUNT_ID,
+            Some(sp.application_id.clone()),
+            sp.id.clone(),
+            secret.id.clone(),
+            VerifyWith::OwnSecret(SecretString::new(secret.secret.clone())),
+        ));
     }
     let connections = Arc::new(connections);
 
@@ -149,9 +147,10 @@ async fn measure(
 fn with_mode(input: &VerifyInput, mode: Mode, management: &ClientCredentials) -> VerifyInput {
     match mode {
         Mode::Own => input.clone(),
-        Mode::Management => VerifyInput {
-            credentials: VerifyWith::Management(management.clone()),
-            ..input.clone()
-        },
+        Mode::Management => {
+            let mut input = input.clone();
+            input.credentials = VerifyWith::Management(management.clone());
+            input
+        }
     }
 }

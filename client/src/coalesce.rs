@@ -17,7 +17,8 @@ const PRUNE_ABOVE: usize = 1024;
 /// Callers that ask for the same key while a request for it is in flight share its result.
 /// A caller may also accept a successful answer that is at most `reuse` old: a refresh of
 /// many connections of one service principal then reads it once, not once per connection
-/// (Terraform reads only ten at a time, so in-flight sharing alone rarely meets).
+/// (callers that read a few at a time rarely overlap, so in-flight sharing alone seldom
+/// meets).
 ///
 /// Built on `OnceCell::get_or_init`: exactly one caller runs its future; if that caller is
 /// dropped (its operation was cancelled), the next waiter runs its own, so one caller's
@@ -158,7 +159,9 @@ mod tests {
         );
         let failed = c
             .run("e", window, || async {
-                Err(crate::error::Error::cancelled("test"))
+                Err(crate::error::Error::cancelled(
+                    crate::error::Operation::Verification,
+                ))
             })
             .await;
         assert!(failed.is_err());

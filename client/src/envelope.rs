@@ -5,6 +5,7 @@ use std::time::Duration;
 use serde_json::{Map, Value};
 
 use crate::error::ErrorKind;
+use crate::redact::credential_shapes;
 
 /// Said whenever the answer is an HTML page: the usual cause is a wrong host or account ID.
 pub(crate) const HTML_HINT: &str =
@@ -339,7 +340,8 @@ fn parse_proto_duration(s: &str) -> Option<Duration> {
     Duration::try_from_secs_f64(secs).ok()
 }
 
-/// One line, no control characters, at most [`MAX_QUOTE`] characters.
+/// One line, no control characters, nothing shaped like a credential, at most [`MAX_QUOTE`]
+/// characters.
 pub(crate) fn quote(s: &str) -> String {
     let mut out = String::new();
     let mut last_space = true;
@@ -354,10 +356,10 @@ pub(crate) fn quote(s: &str) -> String {
             last_space = false;
         }
     }
-    let out = out.trim_end();
+    let out = credential_shapes(out.trim_end());
     match out.char_indices().nth(MAX_QUOTE) {
         Some((cut, _)) => format!("{}…", &out[..cut]),
-        None => out.to_owned(),
+        None => out.into_owned(),
     }
 }
 

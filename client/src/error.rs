@@ -1,10 +1,15 @@
-//! The one error type of the client.
+//! The one error type of the client: what happened, as facts and typed data (kind, request,
+//! attempts, time spent, the limit that ended the operation). Advice about what to change is
+//! the caller's to give, in its own terms.
 
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-/// What went wrong, coarsely; [`Error`]'s message says the rest.
+use crate::credentials::CredentialSource;
+use crate::failure::TransportFailure;
+
+/// What went wrong, coarsely; [`Error`]'s accessors say the rest.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ErrorKind {
@@ -23,9 +28,9 @@ pub enum ErrorKind {
     /// 5xx or `TEMPORARILY_UNAVAILABLE`.
     Unavailable,
     /// The answer is not the Databricks account API's: HTML, a redirect, invalid or truncated
-    /// JSON, or JSON of an unexpected shape.
+    /// JSON, JSON of an unexpected shape, or more of it than any account API answer has.
     InvalidResponse,
-    /// One HTTP request took longer than `http_timeout`.
+    /// One HTTP request took longer than its timeout ([`Limit::RequestTimeout`]).
     Timeout,
     /// The connection could not be made or broke (refused, reset, DNS).
     Connection,
@@ -34,10 +39,10 @@ pub enum ErrorKind {
     /// The proxy (`HTTPS_PROXY`, `ALL_PROXY`) refused to open a tunnel to the host (not
     /// retried: it answers the same every time).
     Proxy,
-    /// The operation's `CancellationToken` fired.
+    /// The operation's `CancellationToken` fired ([`Error::operation`] says which).
     Cancelled,
-    /// Retrying stopped because the next wait would not fit in the retry budget;
-    /// [`Error::last_cause`] holds the last failure.
+    /// Retrying stopped because the next wait would not fit in the retry budget
+    /// ([`Limit::RetryBudget`]); [`Error::last_cause`] holds the last failure.
     BudgetExhausted,
     /// Anything else, e.g. an unexpected status.
     Other,
@@ -72,53 +77,180 @@ impl fmt::Display for ErrorKind {
     }
 }
 
+/// Which endpoint a request went to: the token endpoint's refusals mean other things than an
+/// API call's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Endpoint {
+    /// `POST …/oidc/accounts/{account}/v1/token`.
+    Token,
+    /// A call of the account API with an access token.
+    Api,
+}
+
+/// A limit of the client's configuration or of the protocol that ended an operation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Limit {
+    /// The operation's retry budget ([`crate::ClientConfig::retry_timeout`]): the next wait,
+    /// `next_wait`, was longer than what was left of `budget`.
+    RetryBudget {
+        budget: Duration,
+        next_wait: Duration,
+    },
+    /// How long a failure that may heal soon or never (a refused connection, a TLS handshake
+    /// the server hangs up on) is retried, from the first attempt: the next wait, `next_wait`,
+    /// would have passed `window`.
+    RetryWindow {
+        window: Duration,
+        next_wait: Duration,
+    },
+    /// The operation's time budget, the same [`crate::ClientConfig::retry_timeout`]: spent
+    /// before a listing ended, however few retries it needed.
+    OperationTime(Duration),
+    /// One request's timeout ([`crate::ClientConfig::http_timeout`]).
+    RequestTimeout(Duration),
+    /// The pages a listing may have.
+    Pages(usize),
+    /// The bytes one answer may have.
+    AnswerBytes(usize),
+    /// The bytes all pages of a listing may add up to.
+    ListingBytes(usize),
+}
+
+/// An operation of the client, as its cancellation names it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Operation {
+    TokenRequest,
+    ServicePrincipalLookup,
+    SecretList,
+    SecretDeletion,
+    Verification,
+}
+
+impl Operation {
+    /// The operation in words, e.g. "secret list".
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Operation::TokenRequest => "token request",
+            Operation::ServicePrincipalLookup => "service principal lookup",
+            Operation::SecretList => "secret list",
+            Operation::SecretDeletion => "secret deletion",
+            Operation::Verification => "verification",
+        }
+    }
+}
+
+impl fmt::Display for Operation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The verification a failed call belonged to: whose principal was checked, in which account,
+/// with whose credentials.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct CheckContext {
+    pub service_principal_id: String,
+    pub account_id: String,
+    /// Whose credentials made the call.
+    pub credentials: CredentialSource,
+    /// The client ID of those credentials: the connection's (`None` when an imported
+    /// connection does not know it yet) or the management principal's.
+    pub client_id: Option<String>,
+}
+
+impl fmt::Display for CheckContext {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let client_id = self.client_id.as_deref().unwrap_or("(not known yet)");
+        match self.credentials {
+            CredentialSource::Own => write!(
+                f,
+                "verifying service principal {} with its own client ID {client_id}",
+                self.service_principal_id
+            ),
+            CredentialSource::Management => write!(
+                f,
+                "verifying service principal {} with the management credentials (client ID {client_id})",
+                self.service_principal_id
+            ),
+        }
+    }
+}
+
 /// An error of an operation. Cheap to clone (coalesced requests hand the same error to every
-/// waiter). `Display` names the request (method and path, never a secret or a token) and says
-/// what to do where the client can tell.
+/// waiter). `Display` names the request (method and URL, never a secret or a token) and says
+/// what happened; the accessors give the same as data.
 #[derive(Clone)]
 pub struct Error(Arc<Inner>);
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 struct Inner {
     kind: ErrorKind,
-    context: Option<String>,
+    context: Option<CheckContext>,
+    operation: Option<Operation>,
     request: Option<String>,
+    endpoint: Option<Endpoint>,
     status: Option<u16>,
     code: Option<String>,
     message: String,
     retry_after: Option<Duration>,
     attempts: u32,
     elapsed: Option<Duration>,
+    limit: Option<Limit>,
     last: Option<Error>,
+    /// The answer was an HTML page (set where the body is parsed).
+    html: bool,
+    /// Why no answer came.
+    transport: Option<TransportFailure>,
+    /// The HTTP stack's error behind it.
+    source: Option<Arc<reqwest::Error>>,
+    /// Host and port of the request's URL (the port its scheme implies when none is given).
+    target: Option<(String, u16)>,
+}
+
+impl Inner {
+    fn new(kind: ErrorKind, message: String) -> Self {
+        Self {
+            kind,
+            context: None,
+            operation: None,
+            request: None,
+            endpoint: None,
+            status: None,
+            code: None,
+            message,
+            retry_after: None,
+            attempts: 1,
+            elapsed: None,
+            limit: None,
+            last: None,
+            html: false,
+            transport: None,
+            source: None,
+            target: None,
+        }
+    }
 }
 
 impl Error {
     pub(crate) fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
-        Self(Arc::new(Inner {
-            kind,
-            context: None,
-            request: None,
-            status: None,
-            code: None,
-            message: message.into(),
-            retry_after: None,
-            attempts: 1,
-            elapsed: None,
-            last: None,
-        }))
+        Self(Arc::new(Inner::new(kind, message.into())))
     }
 
-    /// `what` was cancelled through its `CancellationToken`.
-    pub(crate) fn cancelled(what: &str) -> Self {
-        Self::new(
+    /// `operation` was cancelled through its `CancellationToken`.
+    pub(crate) fn cancelled(operation: Operation) -> Self {
+        let mut inner = Inner::new(
             ErrorKind::Cancelled,
-            format!("The {what} was cancelled: Terraform asked the provider to stop"),
-        )
+            format!("the {operation} was cancelled"),
+        );
+        inner.operation = Some(operation);
+        Self(Arc::new(inner))
     }
 
-    /// Says which credentials or step the error belongs to, e.g. "management credentials".
-    pub(crate) fn with_context(self, context: impl Into<String>) -> Self {
-        let context = context.into();
+    /// Says which verification the error belongs to.
+    pub(crate) fn with_context(self, context: CheckContext) -> Self {
         self.map(|i| i.context = Some(context))
     }
 
@@ -131,107 +263,116 @@ impl Error {
         message: impl Into<String>,
         retry_after: Option<Duration>,
     ) -> Self {
-        Self(Arc::new(Inner {
-            kind,
-            context: None,
-            request: Some(request.to_owned()),
-            status: Some(status),
-            code,
-            message: message.into(),
-            retry_after,
-            attempts: 1,
-            elapsed: None,
-            last: None,
-        }))
+        let mut inner = Inner::new(kind, message.into());
+        inner.request = Some(request.to_owned());
+        inner.status = Some(status);
+        inner.code = code;
+        inner.retry_after = retry_after;
+        Self(Arc::new(inner))
     }
 
     /// A failure without an HTTP status (connection, timeout, invalid body).
     pub(crate) fn on_request(kind: ErrorKind, request: &str, message: impl Into<String>) -> Self {
-        Self(Arc::new(Inner {
-            kind,
-            context: None,
-            request: Some(request.to_owned()),
-            status: None,
-            code: None,
-            message: message.into(),
-            retry_after: None,
-            attempts: 1,
-            elapsed: None,
-            last: None,
-        }))
+        let mut inner = Inner::new(kind, message.into());
+        inner.request = Some(request.to_owned());
+        Self(Arc::new(inner))
+    }
+
+    /// The message rewritten by `f` (to scrub what it quotes of an answer).
+    pub(crate) fn map_message(self, f: impl FnOnce(&str) -> String) -> Self {
+        self.map(|i| i.message = f(&i.message))
+    }
+
+    /// Marks the answer as an HTML page.
+    pub(crate) fn html_page(self) -> Self {
+        self.map(|i| i.html = true)
     }
 
     pub(crate) fn with_status(self, status: u16) -> Self {
         self.map(|i| i.status = Some(status))
     }
 
-    pub(crate) fn budget_exhausted(
+    /// The endpoint the request went to.
+    pub(crate) fn at(self, endpoint: Endpoint) -> Self {
+        self.map(|i| i.endpoint = Some(endpoint))
+    }
+
+    /// Why the request got no answer.
+    pub(crate) fn with_transport(self, failure: TransportFailure) -> Self {
+        self.map(|i| i.transport = Some(failure))
+    }
+
+    /// The HTTP stack's error behind a request that got no answer.
+    pub(crate) fn caused_by(self, source: reqwest::Error) -> Self {
+        self.map(|i| i.source = Some(Arc::new(source)))
+    }
+
+    /// The host and port the request went to.
+    pub(crate) fn towards(self, url: Option<&url::Url>) -> Self {
+        let target = url.and_then(|u| Some((u.host_str()?.to_owned(), u.port_or_known_default()?)));
+        self.map(|i| i.target = target)
+    }
+
+    /// The limit that ended the operation.
+    pub(crate) fn with_limit(self, limit: Limit) -> Self {
+        self.map(|i| i.limit = Some(limit))
+    }
+
+    /// Retrying `last` stopped at `limit` after `attempts` attempts over `elapsed`.
+    pub(crate) fn gave_up(
         request: &str,
         attempts: u32,
         elapsed: Duration,
-        budget: Duration,
-        wanted_wait: Duration,
+        limit: Limit,
         last: Error,
     ) -> Self {
-        let advice = match last.kind() {
-            ErrorKind::RateLimited => {
-                " Databricks asked for fewer requests: lower rate_limit, or raise \
-                 retry_timeout_seconds to wait longer."
-            }
-            ErrorKind::Unavailable => {
-                " The service kept failing: try again later, or raise retry_timeout_seconds to \
-                 wait longer."
-            }
-            ErrorKind::Timeout => {
-                " Every attempt timed out: check the host and the network, or raise \
-                 http_timeout_seconds if the host is only slow."
-            }
-            ErrorKind::Connection => " Check the host and the network (DNS, proxy, firewall).",
-            _ => "",
+        let why = match limit {
+            Limit::RetryBudget { budget, next_wait } => format!(
+                "the next retry would wait {:.1} s, more than the {:.1} s left of the {:.0} s \
+                 retry budget",
+                next_wait.as_secs_f64(),
+                budget.saturating_sub(elapsed).as_secs_f64(),
+                budget.as_secs_f64(),
+            ),
+            Limit::RetryWindow { window, .. } => format!(
+                "{} is retried for at most {:.0} s",
+                match last.transport() {
+                    Some(TransportFailure::Refused) => "a refused connection",
+                    Some(TransportFailure::HandshakeClosed) => "a TLS handshake cut short",
+                    _ => "this failure",
+                },
+                window.as_secs_f64()
+            ),
+            _ => "a limit was reached".to_owned(),
         };
         let message = format!(
-            "gave up after {attempts} attempt{} over {:.1} s: the next retry would wait {:.1} s, \
-             more than the {:.1} s left of the {:.0} s retry budget (retry_timeout_seconds). \
-             Last error: {}{advice}",
-            if attempts == 1 { "" } else { "s" },
+            "gave up after {} over {:.1} s: {why}. Last error: {}",
+            attempts_text(attempts),
             elapsed.as_secs_f64(),
-            wanted_wait.as_secs_f64(),
-            budget.saturating_sub(elapsed).as_secs_f64(),
-            budget.as_secs_f64(),
             sentence(last.detail())
         );
-        Self(Arc::new(Inner {
-            kind: ErrorKind::BudgetExhausted,
-            context: None,
-            request: Some(request.to_owned()),
-            status: last.status(),
-            code: last.code().map(str::to_owned),
-            message,
-            retry_after: None,
-            attempts,
-            elapsed: Some(elapsed),
-            last: Some(last),
-        }))
+        let kind = match limit {
+            Limit::RetryBudget { .. } => ErrorKind::BudgetExhausted,
+            _ => last.kind(),
+        };
+        let mut inner = Inner::new(kind, message);
+        inner.request = Some(request.to_owned());
+        inner.endpoint = last.endpoint();
+        inner.status = last.status();
+        inner.code = last.code().map(str::to_owned);
+        inner.attempts = attempts;
+        inner.elapsed = Some(elapsed);
+        inner.limit = Some(limit);
+        inner.html = last.is_html_page();
+        inner.target = last.0.target.clone();
+        inner.last = Some(last);
+        Self(Arc::new(inner))
     }
 
     // Errors are built once and never shared before they are complete, so this clones at most
     // once per construction.
     fn map(self, f: impl FnOnce(&mut Inner)) -> Self {
-        let mut inner = match Arc::try_unwrap(self.0) {
-            Ok(inner) => inner,
-            Err(shared) => Inner {
-                kind: shared.kind,
-                context: shared.context.clone(),
-                request: shared.request.clone(),
-                status: shared.status,
-                code: shared.code.clone(),
-                message: shared.message.clone(),
-                retry_after: shared.retry_after,
-                attempts: shared.attempts,
-                elapsed: shared.elapsed,
-                last: shared.last.clone(),
-            },
-        };
+        let mut inner = Arc::try_unwrap(self.0).unwrap_or_else(|shared| (*shared).clone());
         f(&mut inner);
         Self(Arc::new(inner))
     }
@@ -241,7 +382,7 @@ impl Error {
         self.0.kind
     }
 
-    /// The kind of the failure behind a [`ErrorKind::BudgetExhausted`], else [`Error::kind`].
+    /// The kind of the failure behind a retry that gave up, else [`Error::kind`].
     pub fn root_kind(&self) -> ErrorKind {
         match &self.0.last {
             Some(last) => last.root_kind(),
@@ -249,9 +390,24 @@ impl Error {
         }
     }
 
-    /// `METHOD /path` of the request that failed, if any.
+    /// The verification the failed call belonged to, when it was one.
+    pub fn context(&self) -> Option<&CheckContext> {
+        self.0.context.as_ref()
+    }
+
+    /// The operation that was cancelled (for [`ErrorKind::Cancelled`]).
+    pub fn operation(&self) -> Option<Operation> {
+        self.0.operation
+    }
+
+    /// `METHOD URL` of the request that failed, if any.
     pub fn request(&self) -> Option<&str> {
         self.0.request.as_deref()
+    }
+
+    /// The endpoint of the request that failed, when one was sent.
+    pub fn endpoint(&self) -> Option<Endpoint> {
+        self.0.endpoint
     }
 
     /// The HTTP status, when an answer came.
@@ -265,7 +421,7 @@ impl Error {
         self.0.code.as_deref()
     }
 
-    /// The message without the request prefix.
+    /// The message without the context and the request.
     pub fn detail(&self) -> &str {
         &self.0.message
     }
@@ -280,14 +436,52 @@ impl Error {
         self.0.attempts
     }
 
-    /// The last failure when retries gave up.
+    /// The time spent on the request before giving up, when it was retried.
+    pub fn elapsed(&self) -> Option<Duration> {
+        self.0.elapsed
+    }
+
+    /// The limit that ended the operation, when one did: the retry budget, the timeout of one
+    /// request, the size of an answer or a listing.
+    pub fn limit(&self) -> Option<Limit> {
+        self.0.limit
+    }
+
+    /// The last failure when retries gave up (at the budget or a retry window).
     pub fn last_cause(&self) -> Option<&Error> {
         self.0.last.as_ref()
     }
 
+    /// Why the request got no HTTP answer, when it got none (for a retry that gave up: why
+    /// the last attempt got none).
+    pub fn transport(&self) -> Option<TransportFailure> {
+        match &self.0.last {
+            Some(last) => last.transport(),
+            None => self.0.transport,
+        }
+    }
+
+    /// The host name (or address) of the request's URL.
+    pub fn host(&self) -> Option<&str> {
+        self.0.target.as_ref().map(|(host, _)| host.as_str())
+    }
+
+    /// The port of the request's URL, or the one its scheme implies (443 for `https://`).
+    pub fn port(&self) -> Option<u16> {
+        self.0.target.as_ref().map(|(_, port)| *port)
+    }
+
     /// Whether the answer was an HTML page, i.e. not the account API at all.
     pub fn is_html_page(&self) -> bool {
-        self.0.message.contains(crate::envelope::HTML_HINT)
+        self.0.html
+    }
+}
+
+/// "1 attempt", "3 attempts".
+fn attempts_text(attempts: u32) -> String {
+    match attempts {
+        1 => "1 attempt".to_owned(),
+        n => format!("{n} attempts"),
     }
 }
 
@@ -315,18 +509,23 @@ impl fmt::Display for Error {
 
 impl fmt::Debug for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // Nothing in an error is secret (messages are built from method, path and bodies of
-        // error answers), so the derived shape is safe.
+        // Nothing in an error is secret (messages are built from method, URL and scrubbed
+        // bodies of error answers), so the derived shape is safe.
         self.0.fmt(f)
     }
 }
 
 impl std::error::Error for Error {
+    /// The last failure of a retry that gave up, or the HTTP stack's error of a request that
+    /// got no answer.
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        if let Some(last) = &self.0.last {
+            return Some(last);
+        }
         self.0
-            .last
+            .source
             .as_ref()
-            .map(|e| e as &(dyn std::error::Error + 'static))
+            .map(|e| e.as_ref() as &(dyn std::error::Error + 'static))
     }
 }
 
@@ -343,25 +542,66 @@ mod tests {
             Some("REQUEST_LIMIT_EXCEEDED".into()),
             "HTTP 429 Too Many Requests: slow down",
             None,
-        );
-        let e = Error::budget_exhausted(
+        )
+        .at(Endpoint::Api);
+        let e = Error::gave_up(
             "GET /x",
             3,
             Duration::from_millis(2500),
-            Duration::from_secs(3),
-            Duration::from_secs(2),
+            Limit::RetryBudget {
+                budget: Duration::from_secs(3),
+                next_wait: Duration::from_secs(2),
+            },
             last,
         );
         assert_eq!(e.kind(), ErrorKind::BudgetExhausted);
         assert_eq!(e.root_kind(), ErrorKind::RateLimited);
         assert_eq!(e.attempts(), 3);
         assert_eq!(e.status(), Some(429));
+        assert_eq!(e.endpoint(), Some(Endpoint::Api));
+        assert_eq!(e.elapsed(), Some(Duration::from_millis(2500)));
+        assert_eq!(
+            e.limit(),
+            Some(Limit::RetryBudget {
+                budget: Duration::from_secs(3),
+                next_wait: Duration::from_secs(2)
+            })
+        );
         let text = e.to_string();
         assert!(
             text.starts_with("GET /x: gave up after 3 attempts over 2.5 s"),
             "{text}"
         );
+        assert!(
+            text.contains("of the 3 s retry budget. Last error:"),
+            "{text}"
+        );
         assert!(text.contains("slow down"), "{text}");
         assert!(std::error::Error::source(&e).is_some());
+    }
+
+    #[test]
+    fn a_cancellation_names_the_operation_as_data_and_in_words() {
+        let e = Error::cancelled(Operation::SecretList);
+        assert_eq!(e.kind(), ErrorKind::Cancelled);
+        assert_eq!(e.operation(), Some(Operation::SecretList));
+        assert_eq!(e.to_string(), "the secret list was cancelled");
+    }
+
+    #[test]
+    fn the_context_names_whose_credentials_made_the_call() {
+        let context = CheckContext {
+            service_principal_id: "42".into(),
+            account_id: "acc".into(),
+            credentials: CredentialSource::Management,
+            client_id: Some("mgmt".into()),
+        };
+        let e = Error::on_request(ErrorKind::PermissionDenied, "GET /x", "HTTP 403")
+            .with_context(context.clone());
+        assert_eq!(e.context(), Some(&context));
+        assert_eq!(
+            e.to_string(),
+            "verifying service principal 42 with the management credentials (client ID mgmt): GET /x: HTTP 403"
+        );
     }
 }

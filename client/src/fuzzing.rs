@@ -6,6 +6,7 @@ use std::time::{Duration, SystemTime};
 
 use time::OffsetDateTime;
 
+use crate::credentials::ClientCredentials;
 use crate::envelope;
 use crate::error::{Error, ErrorKind};
 use crate::host::Cloud;
@@ -14,6 +15,7 @@ use crate::oauth;
 use crate::redact;
 use crate::retry;
 use crate::scim::ServicePrincipal;
+use crate::scrub::{Scrubber, Sent};
 use crate::secret::SecretString;
 use crate::secrets::{SecretInfo, SecretsPage};
 use crate::verify::{self, CheckFailure, ObservedSecret, VerifyInput, VerifyWith};
@@ -60,9 +62,9 @@ pub fn html_answer(content_type: Option<&str>, body: &[u8]) -> Option<String> {
 /// token.
 pub fn token_answer(status: u16, body: &[u8]) -> Result<(String, Duration), Error> {
     let resp = response(status, body);
-    let (header, lifetime) = oauth::read_token_response(&resp, "POST /fuzz/token")?;
-    let text = String::from_utf8_lossy(header.as_bytes()).into_owned();
-    Ok((text, lifetime))
+    let answer = oauth::read_token_response(&resp, "POST /fuzz/token")?;
+    let text = String::from_utf8_lossy(answer.authorization.as_bytes()).into_owned();
+    Ok((text, answer.lifetime))
 }
 
 /// A SCIM service principal answer, read as the client reads it.
@@ -92,6 +94,16 @@ pub fn retry_after(value: &str, now: SystemTime) -> Option<Duration> {
 /// A body as it would appear in a trace log.
 pub fn redacted_body(body: &[u8]) -> String {
     redact::redacted_body(body)
+}
+
+/// A body answering a request with `Authorization: Bearer <token>` after the client has sent
+/// `credentials`: what every reader of an answer gets (`Scrubber::scrub_bytes`). `None` when
+/// the token cannot be a header value.
+pub fn scrubbed(credentials: &ClientCredentials, token: &str, body: &[u8]) -> Option<Vec<u8>> {
+    let scrubber = Scrubber::default();
+    scrubber.credentials_sent(credentials);
+    let header = reqwest::header::HeaderValue::from_str(&format!("Bearer {token}")).ok()?;
+    Some(scrubber.scrub_bytes(body.to_vec(), &Sent::authorization(Some(&header))))
 }
 
 /// The secret checks of a verification (`secret_checks` in verify.rs) of the connection's secret

@@ -3,27 +3,25 @@
 
 use std::time::{Duration, Instant, SystemTime};
 
+use hyper_util::client::proxy::matcher::Matcher as ProxyMatcher;
 use reqwest::header::{ACCEPT, AUTHORIZATION, CONTENT_TYPE, HeaderValue, LOCATION, RETRY_AFTER};
 use reqwest::{Method, redirect};
-use tracing::{debug, trace};
+use tracing::{debug, trace, warn};
 
 use crate::config::{ClientConfig, ConfigError};
-use crate::envelope::{self, kind_for, looks_like_html, parse_error_body, quote, status_text};
-use crate::error::{Error, ErrorKind};
+use crate::envelope::{
+    self, Envelope, kind_for, looks_like_html, parse_error_body, quote, status_text,
+};
+use crate::error::{Endpoint, Error, ErrorKind, Limit};
+use crate::failure::{Attempted, TransportFailure, classify};
 use crate::ratelimit::RateLimiters;
 use crate::redact::redacted_body;
-use crate::retry::{Backoff, Budget, is_retryable, parse_retry_after};
+use crate::resolve::SystemResolver;
+use crate::retry::{self, Attempt, Backoff, Budget, Next, parse_retry_after};
+use crate::scrub::{Scrubber, Sent};
 
 // An account API answer is a few KiB; anything this large is not one, and is not read further.
 const MAX_BODY: usize = 4 * 1024 * 1024;
-
-/// Which endpoint a request goes to; the token endpoint's errors mean other things and its
-/// bodies are never logged.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Endpoint {
-    Token,
-    Api,
-}
 
 /// A request to send, possibly several times.
 #[derive(Debug)]
@@ -105,6 +103,11 @@ pub(crate) struct Http {
     limiters: RateLimiters,
     backoff: Backoff,
     http_timeout: Duration,
+    /// The credentials sent so far, scrubbed out of every answer before it is read.
+    pub scrubber: Scrubber,
+    /// The proxies reqwest applies (from the environment), to tell a proxy's failure from the
+    /// host's; `None` when the host never goes through one.
+    proxies: Option<ProxyMatcher>,
 }
 
 impl Http {
@@ -118,9 +121,12 @@ impl Http {
         // HTTPS_PROXY, HTTP_PROXY, ALL_PROXY and NO_PROXY (either case) apply to real hosts,
         // as reqwest reads them; a loopback host (the emulator, a local tunnel) is this machine
         // and never goes through a proxy, which would get the credentials in the clear.
-        if config.host.as_ref().is_some_and(is_loopback) {
+        let loopback = config.host.as_ref().is_some_and(is_loopback);
+        if loopback {
             builder = builder.no_proxy();
         }
+        // The system resolver with a typed error for a name that does not resolve.
+        builder = builder.dns_resolver(std::sync::Arc::new(SystemResolver));
         let client = builder
             .build()
             .map_err(|e| ConfigError::HttpClient(e.to_string()))?;
@@ -132,6 +138,8 @@ impl Http {
                 max: config.max_backoff,
             },
             http_timeout: config.http_timeout,
+            proxies: (!loopback).then(ProxyMatcher::from_system),
+            scrubber: Scrubber::default(),
         })
     }
 
@@ -139,13 +147,21 @@ impl Http {
     /// Cancellation is by dropping the returned future: that aborts the request in flight or
     /// the wait in progress.
     pub async fn send(&self, req: &Request, budget: &Budget) -> Result<Response, Error> {
+        let first = Instant::now();
+        // What an answer may echo of this request besides the client secrets: its token.
+        let sent = Sent::authorization(req.authorization.as_ref());
         let mut attempt: u32 = 0;
         loop {
             attempt += 1;
             self.limiters.acquire(&req.rate_key).await;
             let started = Instant::now();
-            let result = self.attempt(req).await;
-            let latency_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+            // The message quotes the answer decoded (JSON escapes, HTML entities): scrubbed
+            // again in that form.
+            let result = self.attempt(req, &sent).await.map_err(|e| {
+                e.at(req.endpoint)
+                    .map_message(|m| self.scrubber.scrub(m, &sent).into_owned())
+            });
+            let latency_ms = millis(started.elapsed());
             let err = match result {
                 Ok(resp) => {
                     debug!(method = %req.method, path = %req.path, status = resp.status, latency_ms, attempt, "account API call");
@@ -162,28 +178,30 @@ impl Http {
                 error = err.kind().as_str(),
                 "account API call failed"
             );
-            if !is_retryable(&err, req.safe_to_repeat()) {
-                return Err(err);
-            }
-            let backoff = self.backoff.delay(attempt);
-            let wait = backoff.max(err.retry_after().unwrap_or(Duration::ZERO));
-            if wait > budget.remaining() {
-                debug!(method = %req.method, path = %req.path, attempt, wait_ms = millis(wait), remaining_ms = millis(budget.remaining()), "retry budget exhausted");
-                return Err(Error::budget_exhausted(
-                    &req.label,
-                    attempt,
-                    budget.elapsed(),
-                    budget.total(),
-                    wait,
-                    err,
-                ));
-            }
-            debug!(
+            let failed = Attempt {
+                number: attempt,
+                since_first: first.elapsed(),
+                safe_to_repeat: req.safe_to_repeat(),
+                budget,
+                backoff: &self.backoff,
+            };
+            let wait = match retry::next(&err, failed) {
+                Next::Stop => return Err(err),
+                Next::GiveUp { limit, elapsed } => {
+                    debug!(method = %req.method, path = %req.path, attempt, ?limit, "retrying stopped");
+                    return Err(Error::gave_up(&req.label, attempt, elapsed, limit, err));
+                }
+                Next::Wait(wait) => wait,
+            };
+            // At WARN, so a log at that level shows what the client is waiting for.
+            warn!(
                 method = %req.method,
                 path = %req.path,
                 attempt,
                 reason = err.kind().as_str(),
+                transport = err.transport().map(|t| t.as_str()),
                 status = err.status().unwrap_or(0),
+                error = %err.detail(),
                 retry_after_ms = err.retry_after().map(millis),
                 wait_ms = millis(wait),
                 "retrying account API call"
@@ -192,7 +210,13 @@ impl Http {
         }
     }
 
-    async fn attempt(&self, req: &Request) -> Result<Response, Error> {
+    async fn attempt(&self, req: &Request, sent: &Sent) -> Result<Response, Error> {
+        let answer = self.exchange(req, sent).await?;
+        judge(req, answer)
+    }
+
+    /// Sends the request once and reads the answer, bounded and scrubbed.
+    async fn exchange(&self, req: &Request, sent: &Sent) -> Result<Answer, Error> {
         let mut builder = self
             .client
             .request(req.method.clone(), &req.url)
@@ -209,7 +233,7 @@ impl Http {
         let mut resp = builder
             .send()
             .await
-            .map_err(|e| self.transport_error(&req.label, &req.url, &e))?;
+            .map_err(|e| self.transport_error(&req.label, &req.url, e))?;
         let status = resp.status().as_u16();
         let header = |name| {
             resp.headers()
@@ -218,7 +242,8 @@ impl Http {
                 .map(str::to_owned)
         };
         let content_type = header(CONTENT_TYPE);
-        let location = header(LOCATION);
+        // A redirect target may echo the request's query; it is shown in the error.
+        let location = header(LOCATION).map(|l| self.scrubber.scrub(&l, sent).into_owned());
         let retry_after =
             header(RETRY_AFTER).and_then(|v| parse_retry_after(&v, SystemTime::now()));
 
@@ -232,152 +257,207 @@ impl Http {
                             &req.label,
                             format!("HTTP {status}: the answer is larger than {MAX_BODY} bytes, which no account API answer is — check the host"),
                         )
-                        .with_status(status));
+                        .with_status(status)
+                        .with_limit(Limit::AnswerBytes(MAX_BODY)));
                     }
                     body.extend_from_slice(&chunk);
                 }
                 Ok(None) => break,
-                Err(e) => return Err(self.transport_error(&req.label, &req.url, &e)),
+                Err(e) => return Err(self.transport_error(&req.label, &req.url, e)),
             }
         }
-        if req.endpoint == Endpoint::Api {
-            trace!(method = %req.method, path = %req.path, status, body = %redacted_body(&body), "account API answer");
+        // Before anything reads it: whatever the server echoes of what was sent is gone.
+        let body = self.scrubber.scrub_bytes(body, sent);
+        if req.endpoint == Endpoint::Api && tracing::enabled!(tracing::Level::TRACE) {
+            let logged = redacted_body(&body);
+            trace!(method = %req.method, path = %req.path, status, body = %self.scrubber.scrub(&logged, sent), "account API answer");
         }
+        Ok(Answer {
+            status,
+            content_type,
+            location,
+            retry_after,
+            body,
+        })
+    }
 
-        if (200..300).contains(&status) {
-            if req.expect_json && looks_like_html(content_type.as_deref(), &body) {
-                return Err(Error::http(
-                    ErrorKind::InvalidResponse,
-                    &req.label,
-                    status,
-                    None,
-                    format!(
-                        "HTTP {status} {}: {}",
-                        status_text(status),
-                        envelope::html_message(&body)
-                    ),
-                    None,
-                ));
+    fn transport_error(&self, label: &str, url: &str, e: reqwest::Error) -> Error {
+        let parsed = url::Url::parse(url).ok();
+        let attempted = Attempted {
+            https: parsed.as_ref().is_some_and(|u| u.scheme() == "https"),
+            proxied: self.proxied(url),
+        };
+        let failure = classify(&e, attempted);
+        let place = place(parsed.as_ref(), url);
+        let cause = causes(&e);
+        let kind = match failure {
+            TransportFailure::TimedOut => ErrorKind::Timeout,
+            TransportFailure::ProxyTunnel => ErrorKind::Proxy,
+            f if f.is_tls() => ErrorKind::Tls,
+            _ => ErrorKind::Connection,
+        };
+        let message = match failure {
+            TransportFailure::TimedOut => format!(
+                "{place} sent no complete answer within {:.0} s, the timeout of one request: the host is slow or unreachable",
+                self.http_timeout.as_secs_f64()
+            ),
+            TransportFailure::NameNotResolved => {
+                let host = parsed.as_ref().and_then(url::Url::host_str).unwrap_or(url);
+                format!(
+                    "could not connect to {place}: the host name {host} does not resolve to an address ({cause})"
+                )
             }
-            return Ok(Response {
-                status,
-                body,
-                label: req.label.clone(),
-            });
+            TransportFailure::Refused => {
+                format!("could not connect to {place}: the connection was refused ({cause})")
+            }
+            TransportFailure::Certificate => {
+                format!("the TLS certificate of {place} is not trusted ({cause})")
+            }
+            TransportFailure::NotTls => format!(
+                "{place} did not answer in TLS ({cause}): the server there speaks something else, most likely plain HTTP"
+            ),
+            TransportFailure::TlsVersion => format!(
+                "{place} refused the TLS handshake ({cause}): it offers no TLS version or cipher suite this client accepts (TLS 1.2 or 1.3)"
+            ),
+            TransportFailure::HandshakeClosed => {
+                format!("{place} closed the connection during the TLS handshake ({cause})")
+            }
+            TransportFailure::Handshake => {
+                format!("the TLS handshake with {place} failed ({cause})")
+            }
+            TransportFailure::ProxyTunnel => {
+                format!("the proxy refused to open a tunnel to {place} ({cause})")
+            }
+            _ if e.is_connect() => format!("could not connect to {place} ({cause})"),
+            _ => format!("the connection to {place} failed ({cause})"),
+        };
+        let mut err = Error::on_request(kind, label, message)
+            .with_transport(failure)
+            .caused_by(e)
+            .towards(parsed.as_ref());
+        if failure == TransportFailure::TimedOut {
+            err = err.with_limit(Limit::RequestTimeout(self.http_timeout));
         }
-        if (300..400).contains(&status) {
-            let to = location
-                .as_deref()
-                .map(quote)
-                .unwrap_or_else(|| "nowhere".to_owned());
+        err
+    }
+
+    /// Whether a proxy from the environment carries requests to `url`.
+    fn proxied(&self, url: &str) -> bool {
+        let (Some(proxies), Ok(uri)) = (&self.proxies, url.parse::<http::Uri>()) else {
+            return false;
+        };
+        proxies.intercept(&uri).is_some()
+    }
+}
+
+/// An answer as read: the status, the headers that matter, the scrubbed body.
+struct Answer {
+    status: u16,
+    content_type: Option<String>,
+    location: Option<String>,
+    retry_after: Option<Duration>,
+    body: Vec<u8>,
+}
+
+/// What an answer means: a 2xx that is JSON is a [`Response`]; an HTML page, a redirect or an
+/// error status is an [`Error`] classified by its status and body.
+fn judge(req: &Request, answer: Answer) -> Result<Response, Error> {
+    let Answer {
+        status,
+        content_type,
+        location,
+        retry_after,
+        body,
+    } = answer;
+    if (200..300).contains(&status) {
+        if req.expect_json && looks_like_html(content_type.as_deref(), &body) {
             return Err(Error::http(
                 ErrorKind::InvalidResponse,
                 &req.label,
                 status,
                 None,
                 format!(
-                    "HTTP {status} {}: redirected to {to:?} (a login page?): this is not the Databricks account API — check the host / account ID",
-                    status_text(status)
+                    "HTTP {status} {}: {}",
+                    status_text(status),
+                    envelope::html_message(&body)
                 ),
                 None,
-            ));
+            )
+            .html_page());
         }
-        let parsed = parse_error_body(status, content_type.as_deref(), &body);
-        let kind = kind_for(status, &parsed, req.endpoint == Endpoint::Token);
-        let hint = match kind {
-            ErrorKind::InvalidRequest if req.endpoint == Endpoint::Token => {
-                " — the token endpoint refused the request: check the account ID"
-            }
-            ErrorKind::CredentialsRejected => {
-                " — Databricks refused the client ID and secret for this account: check the client ID, the secret and the account ID"
-            }
-            ErrorKind::PermissionDenied if req.endpoint == Endpoint::Token => {
-                " — the token endpoint refused access: is this machine's IP address allowed by the account's IP access list?"
-            }
-            ErrorKind::PermissionDenied => {
-                " — the service principal lacks a permission; account APIs need the Account Admin role"
-            }
-            ErrorKind::Unauthenticated => " — the access token was refused",
-            _ => "",
-        };
-        Err(Error::http(
-            kind,
+        return Ok(Response {
+            status,
+            body,
+            label: req.label.clone(),
+        });
+    }
+    if (300..400).contains(&status) {
+        let to = location
+            .as_deref()
+            .map(quote)
+            .unwrap_or_else(|| "nowhere".to_owned());
+        return Err(Error::http(
+            ErrorKind::InvalidResponse,
             &req.label,
             status,
-            parsed.code.clone(),
+            None,
             format!(
-                "HTTP {status} {}: {}{hint}",
-                status_text(status),
-                parsed.summary()
+                "HTTP {status} {}: redirected to {to:?} (a login page?): this is not the Databricks account API — check the host / account ID",
+                status_text(status)
             ),
-            retry_after.or(parsed.retry_delay),
-        ))
+            None,
+        ));
     }
+    let parsed = parse_error_body(status, content_type.as_deref(), &body);
+    let kind = kind_for(status, &parsed, req.endpoint == Endpoint::Token);
+    let err = Error::http(
+        kind,
+        &req.label,
+        status,
+        parsed.code.clone(),
+        format!(
+            "HTTP {status} {}: {}",
+            status_text(status),
+            parsed.summary()
+        ),
+        retry_after.or(parsed.retry_delay),
+    );
+    Err(if parsed.envelope == Envelope::Html {
+        err.html_page()
+    } else {
+        err
+    })
+}
 
-    fn transport_error(&self, label: &str, url: &str, e: &reqwest::Error) -> Error {
-        // The causes, not the top-level text: that one repeats the URL.
-        let mut causes: Vec<String> = Vec::new();
-        let mut source = std::error::Error::source(e);
-        while let Some(s) = source {
-            let text = quote(&s.to_string());
-            if !causes.iter().any(|c| c.contains(&text)) {
-                causes.push(text);
-            }
-            source = s.source();
+/// The texts of an error's causes, for the message (the top-level text repeats the URL).
+fn causes(e: &reqwest::Error) -> String {
+    let mut causes: Vec<String> = Vec::new();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        let text = quote(&s.to_string());
+        if !causes.iter().any(|c| c.contains(&text)) {
+            causes.push(text);
         }
-        let cause = if causes.is_empty() {
-            "no details".to_owned()
-        } else {
-            causes.join(": ")
-        };
-        let origin = origin(url);
-        if e.is_timeout() {
-            Error::on_request(
-                ErrorKind::Timeout,
-                label,
-                format!(
-                    "{origin} sent no complete answer within {:.0} s (http_timeout_seconds): the host is slow or unreachable",
-                    self.http_timeout.as_secs_f64()
-                ),
-            )
-        } else if is_certificate_problem(&cause) {
-            Error::on_request(
-                ErrorKind::Tls,
-                label,
-                format!(
-                    "the TLS certificate of {origin} is not trusted ({cause}); if the host uses a private certificate authority, point SSL_CERT_FILE at its CA certificate (PEM)"
-                ),
-            )
-        } else if cause.contains("tunnel error") {
-            Error::on_request(
-                ErrorKind::Proxy,
-                label,
-                format!(
-                    "the proxy refused to open a tunnel to {origin} ({cause}); check HTTPS_PROXY / ALL_PROXY, or list the host in NO_PROXY"
-                ),
-            )
-        } else if e.is_connect() {
-            // Retried: the advice comes with the message that gives up.
-            Error::on_request(
-                ErrorKind::Connection,
-                label,
-                format!("could not connect to {origin} ({cause})"),
-            )
-        } else {
-            Error::on_request(
-                ErrorKind::Connection,
-                label,
-                format!("the connection to {origin} failed ({cause})"),
-            )
-        }
+        source = s.source();
+    }
+    if causes.is_empty() {
+        "no details".to_owned()
+    } else {
+        causes.join(": ")
     }
 }
 
-/// `scheme://host[:port]` of a URL, for messages.
-fn origin(url: &str) -> String {
-    url::Url::parse(url)
-        .map(|u| u.origin().ascii_serialization())
-        .unwrap_or_else(|_| url.to_owned())
+/// `scheme://host[:port]` of a URL, for messages, with the port the scheme implies when the
+/// URL names none: a message about a connection names the host and the port.
+fn place(parsed: Option<&url::Url>, url: &str) -> String {
+    let Some(u) = parsed else {
+        return url.to_owned();
+    };
+    let origin = u.origin().ascii_serialization();
+    match (u.port(), u.port_or_known_default()) {
+        (None, Some(port)) => format!("{origin} (port {port})"),
+        _ => origin,
+    }
 }
 
 /// Whether a host override is this machine.
@@ -394,12 +474,6 @@ fn is_loopback(host: &crate::host::AccountHost) -> bool {
         }
         None => false,
     }
-}
-
-/// rustls words a refused certificate as "invalid peer certificate: UnknownIssuer" (or
-/// `NotValidForName`, `Expired`, …).
-fn is_certificate_problem(cause: &str) -> bool {
-    cause.contains("invalid peer certificate") || cause.contains("certificate verify failed")
 }
 
 fn millis(d: Duration) -> u64 {

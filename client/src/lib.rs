@@ -19,16 +19,14 @@
 //! let client = Client::new(ClientConfig::new("terraform-provider-databricks", "0.1.0")?)?;
 //! let outcome = client
 //!     .verify(
-//!         &VerifyInput {
-//!             cloud: Cloud::Aws,
-//!             account_id: "0d2a7b1c-1234-4abc-9def-0123456789ab".into(),
-//!             client_id: Some("6f7c4a1e-2b3d-4e5f-8a9b-0c1d2e3f4a5b".into()),
-//!             service_principal_id: "2323502488275632".into(),
-//!             secret_id: "09094e3230c893775eac3a9e7d912a8ad08ffd7e592feec9afd51958cb662110".into(),
-//!             credentials: VerifyWith::OwnSecret(SecretString::new("dose…")),
-//!             recorded_secret_expire_time: None,
-//!             secret_already_observed: false,
-//!         },
+//!         &VerifyInput::new(
+//!             Cloud::Aws,
+//!             "0d2a7b1c-1234-4abc-9def-0123456789ab",
+//!             Some("6f7c4a1e-2b3d-4e5f-8a9b-0c1d2e3f4a5b".into()),
+//!             "2323502488275632",
+//!             "09094e3230c893775eac3a9e7d912a8ad08ffd7e592feec9afd51958cb662110",
+//!             VerifyWith::OwnSecret(SecretString::new("dose…")),
+//!         ),
 //!         &CancellationToken::new(),
 //!     )
 //!     .await?;
@@ -42,20 +40,27 @@
 mod client;
 mod coalesce;
 mod config;
+mod credentials;
 mod envelope;
 mod error;
+mod failure;
 mod host;
 mod http;
 mod oauth;
 mod ratelimit;
 mod redact;
+mod resolve;
 mod retry;
 mod scim;
+mod scrub;
 mod secret;
 mod secrets;
+mod session;
 mod verify;
 
-/// Entry points for the fuzz targets (`fuzz/`); not part of the API.
+/// Entry points for the fuzz targets (`fuzz/`), only with the `fuzzing` feature; not part of
+/// the API.
+#[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing;
 
@@ -63,16 +68,18 @@ pub use client::{Account, Client};
 pub use config::{
     ClientConfig, ConfigError, DEFAULT_HTTP_TIMEOUT, DEFAULT_RATE_LIMIT, DEFAULT_RETRY_TIMEOUT,
 };
-pub use error::{Error, ErrorKind};
+pub use credentials::{ClientCredentials, CredentialSource};
+pub use error::{CheckContext, Endpoint, Error, ErrorKind, Limit, Operation};
+pub use failure::TransportFailure;
 pub use host::{
-    AccountHost, Cloud, HostError, HostKind, UnknownCloud, WorkspaceHost, classify_host, parse_host,
+    AccountHost, Cloud, HostError, HostKind, UnknownCloud, WorkspaceHost, classify_host,
+    displayable_host, parse_host,
 };
-pub use oauth::ClientCredentials;
 pub use scim::{ACCOUNT_ADMIN_ROLE, Role, ServicePrincipal};
 pub use secret::SecretString;
 pub use secrets::{DeleteOutcome, SecretInfo};
 pub use tokio_util::sync::CancellationToken;
 pub use verify::{
-    CheckFailure, CredentialSource, ObservedPrincipal, ObservedSecret, VerifyInput, VerifyOutcome,
+    CheckFailure, ObservedPrincipal, ObservedSecret, UnknownStatus, VerifyInput, VerifyOutcome,
     VerifyStatus, VerifyWith,
 };

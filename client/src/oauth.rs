@@ -16,9 +16,11 @@ use tokio::time::Instant;
 use tracing::debug;
 
 use crate::coalesce::Coalescer;
+use crate::credentials::ClientCredentials;
+use crate::error::Endpoint;
 use crate::error::{Error, ErrorKind};
 use crate::host::AccountHost;
-use crate::http::{Endpoint, Http, Request, Response};
+use crate::http::{Http, Request, Response};
 use crate::retry::Budget;
 use crate::secret::SecretString;
 
@@ -33,22 +35,6 @@ const MAX_LIFETIME: Duration = Duration::from_secs(24 * 3600);
 /// Used when a token answer has no `expires_in`: short, so a token of unknown life is
 /// re-fetched soon rather than trusted for an hour.
 const UNKNOWN_LIFETIME: Duration = Duration::from_secs(300);
-
-/// A service principal's OAuth client ID (its application ID) and secret.
-#[derive(Clone, Debug)]
-pub struct ClientCredentials {
-    pub client_id: String,
-    pub client_secret: SecretString,
-}
-
-impl ClientCredentials {
-    pub fn new(client_id: impl Into<String>, client_secret: impl Into<SecretString>) -> Self {
-        Self {
-            client_id: client_id.into(),
-            client_secret: client_secret.into(),
-        }
-    }
-}
 
 /// Cache key of a token: where it is valid and for whom. The secret enters only as its
 /// SHA-256, so a changed secret gets its own token and the secret is never a map key.
@@ -81,6 +67,26 @@ impl fmt::Debug for TokenKey {
             .field("account_id", &self.account_id)
             .field("client_id", &self.client_id)
             .finish_non_exhaustive()
+    }
+}
+
+/// Whose token an operation asks for, and where: the token endpoint's host, the account and
+/// the credentials, with the cache key they make.
+pub(crate) struct Grant<'a> {
+    pub host: AccountHost,
+    pub account_id: &'a str,
+    pub credentials: &'a ClientCredentials,
+    pub key: TokenKey,
+}
+
+impl<'a> Grant<'a> {
+    pub fn new(host: AccountHost, account_id: &'a str, credentials: &'a ClientCredentials) -> Self {
+        Self {
+            key: TokenKey::new(&host, account_id, credentials),
+            host,
+            account_id,
+            credentials,
+        }
     }
 }
 
@@ -118,20 +124,17 @@ impl TokenCache {
         }
     }
 
-    /// A valid token for `key`, and whether it came from the cache. Concurrent callers with the
-    /// same key share one token request. `fresh` skips the cache: the token exchange itself is
-    /// then the check (a cached token would hide a secret deleted since).
-    #[allow(clippy::too_many_arguments)]
+    /// A valid token for `grant`, and whether it came from the cache. Concurrent callers with
+    /// the same key share one token request. `fresh` skips the cache: the token exchange itself
+    /// is then the check (a cached token would hide a secret deleted since).
     pub async fn get(
         &self,
         http: &Http,
-        host: &AccountHost,
-        account_id: &str,
-        creds: &ClientCredentials,
-        key: &TokenKey,
+        grant: &Grant<'_>,
         budget: &Budget,
         fresh: bool,
     ) -> Result<(Arc<AccessToken>, bool), Error> {
+        let key = &grant.key;
         if !fresh && let Some(token) = self.cached(key) {
             return Ok((token, true));
         }
@@ -142,9 +145,9 @@ impl TokenCache {
                 if !fresh && let Some(token) = self.cached(key) {
                     return Ok(token);
                 }
-                // The token request shares the operation's retry budget
-                // (retry_timeout_seconds), so the budget an error names is the one that applied.
-                let token = Arc::new(self.fetch(http, host, account_id, creds, budget).await?);
+                // The token request shares the operation's retry budget, so the budget an
+                // error names is the one that applied.
+                let token = Arc::new(self.fetch(http, grant, budget).await?);
                 self.tokens
                     .lock()
                     .unwrap_or_else(PoisonError::into_inner)
@@ -177,11 +180,15 @@ impl TokenCache {
     async fn fetch(
         &self,
         http: &Http,
-        host: &AccountHost,
-        account_id: &str,
-        creds: &ClientCredentials,
+        grant: &Grant<'_>,
         budget: &Budget,
     ) -> Result<AccessToken, Error> {
+        let Grant {
+            host,
+            account_id,
+            credentials: creds,
+            ..
+        } = grant;
         let url = host.url(&["oidc", "accounts", account_id, "v1", "token"]);
         let mut req = Request::new(Method::POST, url, host.rate_key(), Endpoint::Token);
         let mut basic = HeaderValue::from_str(&basic_authorization(creds)).map_err(|_| {
@@ -196,7 +203,10 @@ impl TokenCache {
         req.form_body = Some(TOKEN_FORM);
         let started = Instant::now();
         let resp = http.send(&req, budget).await?;
-        let (authorization, lifetime) = read_token_response(&resp, &req.label)?;
+        let TokenAnswer {
+            authorization,
+            lifetime,
+        } = read_token_response(&resp, &req.label)?;
         debug!(
             path = %req.path,
             client_id = %creds.client_id,
@@ -213,12 +223,15 @@ impl TokenCache {
     }
 }
 
-/// The `Authorization` header value and the lifetime of a token answer (a 2xx response of the
-/// token endpoint); `label` names the request in errors.
-pub(crate) fn read_token_response(
-    resp: &Response,
-    label: &str,
-) -> Result<(HeaderValue, Duration), Error> {
+/// What a token answer gives: the `Authorization` header value and the token's lifetime.
+pub(crate) struct TokenAnswer {
+    pub authorization: HeaderValue,
+    pub lifetime: Duration,
+}
+
+/// Reads a token answer (a 2xx response of the token endpoint); `label` names the request in
+/// errors.
+pub(crate) fn read_token_response(resp: &Response, label: &str) -> Result<TokenAnswer, Error> {
     let parsed: TokenResponse = resp.json()?;
     let invalid = |what: &str| {
         Error::on_request(
@@ -250,7 +263,10 @@ pub(crate) fn read_token_response(
     ))
     .map_err(|_| invalid("holds characters that cannot be sent in an HTTP header"))?;
     authorization.set_sensitive(true);
-    Ok((authorization, lifetime))
+    Ok(TokenAnswer {
+        authorization,
+        lifetime,
+    })
 }
 
 /// How long before expiry a token is renewed: a quarter of its life, at most two minutes

@@ -7,7 +7,7 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::*;
-use databricks_account_client::{CancellationToken, Client, ErrorKind};
+use databricks_account_client::{CancellationToken, Client, ErrorKind, Limit};
 use databricks_account_emulator::{Fault, FaultRule};
 
 async fn read_principal(
@@ -171,7 +171,7 @@ async fn a_dropped_connection_of_the_token_exchange_is_retried() {
 }
 
 #[tokio::test]
-async fn the_token_exchange_retries_within_retry_timeout_seconds_not_a_fixed_minute() {
+async fn the_token_exchange_retries_within_the_retry_budget_not_a_fixed_minute() {
     let emu = start();
     emu.inject_fault(FaultRule::new("/oidc/", Fault::unavailable()).times(0));
     let mut cfg = config(&emu);
@@ -184,13 +184,18 @@ async fn the_token_exchange_retries_within_retry_timeout_seconds_not_a_fixed_min
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::BudgetExhausted);
     assert!(started.elapsed() < std::time::Duration::from_secs(5));
-    let text = err.to_string();
+    assert_eq!(err.root_kind(), ErrorKind::Unavailable);
     assert!(
-        text.contains("of the 1 s retry budget (retry_timeout_seconds)"),
-        "{text}"
+        matches!(err.limit(), Some(Limit::RetryBudget { budget, .. }) if budget == Duration::from_millis(700)),
+        "{err:?}"
     );
     assert!(
-        text.contains("try again later, or raise retry_timeout_seconds"),
+        err.elapsed()
+            .is_some_and(|t| t < Duration::from_millis(700))
+    );
+    let text = err.to_string();
+    assert!(
+        text.contains("of the 1 s retry budget. Last error:"),
         "{text}"
     );
 }
@@ -242,7 +247,16 @@ async fn timeouts_until_the_budget_is_spent_report_the_timeout() {
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::BudgetExhausted);
     assert_eq!(err.root_kind(), ErrorKind::Timeout);
-    assert!(err.to_string().contains("http_timeout_seconds"), "{err}");
+    let last = err.last_cause().unwrap();
+    assert_eq!(
+        last.limit(),
+        Some(Limit::RequestTimeout(Duration::from_millis(200)))
+    );
+    assert!(
+        err.to_string()
+            .contains("sent no complete answer within 0 s, the timeout of one request"),
+        "{err}"
+    );
 }
 
 #[tokio::test]

@@ -5,7 +5,7 @@ mod common;
 
 use common::*;
 use databricks_account_client::{
-    CredentialSource, ErrorKind, SecretString, VerifyStatus, VerifyWith,
+    CredentialSource, Endpoint, ErrorKind, SecretString, VerifyStatus, VerifyWith,
 };
 use databricks_account_emulator::time::{
     Duration as TimeDuration, OffsetDateTime, format_description::well_known::Rfc3339,
@@ -377,7 +377,18 @@ async fn management_credentials_without_the_role_are_an_error() {
     ));
     let err = client(&emu).verify(&input, &never()).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::PermissionDenied);
-    assert!(err.to_string().contains("Account Admin"), "{err}");
+    assert_eq!(err.endpoint(), Some(Endpoint::Api));
+    // Whose role is missing, as data: the management principal's, by its client ID.
+    let context = err.context().expect("the error names the verification");
+    assert_eq!(context.credentials, CredentialSource::Management);
+    assert_eq!(context.client_id.as_deref(), Some(APPLICATION_ID_2));
+    assert_eq!(context.service_principal_id, SERVICE_PRINCIPAL_ID);
+    assert!(
+        err.to_string().contains(&format!(
+            "with the management credentials (client ID {APPLICATION_ID_2})"
+        )),
+        "{err}"
+    );
 }
 
 #[tokio::test]
@@ -387,7 +398,12 @@ async fn unknown_account_is_an_error_that_names_the_account_id() {
     input.account_id = "99999999-1234-4abc-9def-0123456789ab".into();
     let err = client(&emu).verify(&input, &never()).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InvalidRequest);
-    assert!(err.to_string().contains("account ID"), "{err}");
+    assert_eq!(err.endpoint(), Some(Endpoint::Token));
+    assert!(
+        err.to_string()
+            .contains("/oidc/accounts/99999999-1234-4abc-9def-0123456789ab/"),
+        "{err}"
+    );
 }
 
 #[tokio::test]

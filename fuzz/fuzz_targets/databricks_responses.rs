@@ -1,7 +1,8 @@
 //! The Databricks client's readers of what the account API (or a proxy, a login page, a
 //! misconfigured host) answers: error envelopes of every shape, HTML pages, token answers,
 //! SCIM service principals, secret lists (and the verification's checks of the secrets they
-//! list, with their times), `Retry-After` values and trace-log redaction.
+//! list, with their times), `Retry-After` values, trace-log redaction, and the scrubbing of
+//! what was sent out of what comes back.
 //!
 //! Input: a status byte pair, a content-type byte (one of a few, or a length-prefixed string),
 //! a `Retry-After` value (length-prefixed; also the recorded expiry of the secret checks), a
@@ -11,7 +12,7 @@
 
 use std::time::{Duration, SystemTime};
 
-use databricks_account_client::fuzzing;
+use databricks_account_client::{ClientCredentials, fuzzing};
 use fuzz_support::{Input, times};
 use libfuzzer_sys::fuzz_target;
 use time::OffsetDateTime;
@@ -24,6 +25,12 @@ const CONTENT_TYPES: [Option<&str>; 6] = [
     Some("text/plain"),
     Some("application/problem+json"),
 ];
+
+/// What the scrubbing check registers as sent: a secret and a token of the shapes Databricks
+/// issues.
+const CLIENT_ID: &str = "6f7c4a1e-2b3d-4e5f-8a9b-0c1d2e3f4a5b";
+const SECRET: &str = "dose0123456789abcdef0123456789abcdef";
+const TOKEN: &str = "eyJraWQiOiJmdXp6In0.eyJzdWIiOiJmdXp6In0.c2lnbmF0dXJl";
 
 /// Tokens are never trusted for longer than a day (`MAX_LIFETIME` in oauth.rs).
 const MAX_TOKEN_LIFETIME: Duration = Duration::from_secs(24 * 3600);
@@ -102,4 +109,16 @@ fuzz_target!(|data: &[u8]| {
     // What a trace log would show of the body.
     let logged = fuzzing::redacted_body(body);
     let _ = logged.len();
+
+    // An answer that echoes what was sent: no form of the secret or the token survives the
+    // scrubbing (the mask has no character of either, so it cannot make a new one).
+    let credentials = ClientCredentials::new(CLIENT_ID, SECRET);
+    let scrubbed = fuzzing::scrubbed(&credentials, TOKEN, body).unwrap_or_default();
+    for leak in [SECRET.as_bytes(), TOKEN.as_bytes()] {
+        assert!(
+            !scrubbed.windows(leak.len()).any(|w| w == leak),
+            "{:?}",
+            String::from_utf8_lossy(&scrubbed)
+        );
+    }
 });

@@ -90,24 +90,21 @@ pub fn management() -> ClientCredentials {
 
 /// The canonical connection, checked with its own secret.
 pub fn own_input() -> VerifyInput {
-    VerifyInput {
-        cloud: Cloud::Aws,
-        account_id: ACCOUNT_ID.into(),
-        client_id: Some(APPLICATION_ID.into()),
-        service_principal_id: SERVICE_PRINCIPAL_ID.into(),
-        secret_id: SECRET_ID.into(),
-        credentials: VerifyWith::OwnSecret(SecretString::new(SECRET)),
-        recorded_secret_expire_time: None,
-        secret_already_observed: false,
-    }
+    VerifyInput::new(
+        Cloud::Aws,
+        ACCOUNT_ID,
+        Some(APPLICATION_ID.into()),
+        SERVICE_PRINCIPAL_ID,
+        SECRET_ID,
+        VerifyWith::OwnSecret(SecretString::new(SECRET)),
+    )
 }
 
 /// The canonical connection, checked with the management credentials.
 pub fn management_input() -> VerifyInput {
-    VerifyInput {
-        credentials: VerifyWith::Management(management()),
-        ..own_input()
-    }
+    let mut input = own_input();
+    input.credentials = VerifyWith::Management(management());
+    input
 }
 
 pub fn never() -> CancellationToken {

@@ -92,19 +92,21 @@ async fn verify_and_record(
         )
         .into());
     };
-    let input = VerifyInput {
-        cloud: target.cloud,
-        account_id: target.account_id.clone(),
-        client_id: target.client_id.clone(),
-        service_principal_id: target.service_principal_id.clone(),
-        secret_id: target.secret_id.clone(),
-        credentials: VerifyWith::OwnSecret(secret),
-        // An update keeps the secret (a new secret ID replaces the connection), so the expiry
-        // recorded at the last check explains a refused token, as it does for a refresh.
-        recorded_secret_expire_time: model::text(prior, Attr::SecretExpireTime).map(str::to_string),
-        // Create and update read the secret list: they record what it says.
-        secret_already_observed: false,
-    };
+    let input = VerifyInput::new(
+        target.cloud,
+        target.account_id.clone(),
+        target.client_id.clone(),
+        target.service_principal_id.clone(),
+        target.secret_id.clone(),
+        VerifyWith::OwnSecret(secret),
+    )
+    // An update keeps the secret (a new secret ID replaces the connection), so the expiry
+    // recorded at the last check explains a refused token, as it does for a refresh.
+    .with_recorded_secret_expire_time(
+        model::text(prior, Attr::SecretExpireTime).map(str::to_string),
+    );
+    // Create and update read the secret list: they record what it says, so
+    // `secret_already_observed` stays false.
     let mut outcome = match ctx.client.verify(&input, &ctx.cancel).await {
         Ok(outcome) => outcome,
         Err(e) => {
@@ -169,10 +171,8 @@ async fn diagnose_refusal(
     own: &VerifyInput,
     management: &Management,
 ) -> Option<VerifyOutcome> {
-    let input = VerifyInput {
-        credentials: VerifyWith::Management(management.credentials()),
-        ..own.clone()
-    };
+    let mut input = own.clone();
+    input.credentials = VerifyWith::Management(management.credentials());
     match ctx.client.verify(&input, &ctx.cancel).await {
         Ok(mut outcome) if !outcome.is_verified() => {
             for failure in &mut outcome.failures {

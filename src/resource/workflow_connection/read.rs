@@ -63,21 +63,22 @@ pub async fn read(ctx: &Context<'_>, request: ReadRequest) -> ReadResponse {
     };
     let own = matches!(credentials, VerifyWith::OwnSecret(_));
 
-    let input = VerifyInput {
-        cloud: target.cloud,
-        account_id: target.account_id.clone(),
+    let input = VerifyInput::new(
+        target.cloud,
+        target.account_id.clone(),
         // An imported record does not know its client ID: the check reads it from the
         // principal instead of comparing it.
-        client_id: target.client_id.clone(),
-        service_principal_id: target.service_principal_id.clone(),
-        secret_id: target.secret_id.clone(),
+        target.client_id.clone(),
+        target.service_principal_id.clone(),
+        target.secret_id.clone(),
         credentials,
-        recorded_secret_expire_time: model::text(&current, Attr::SecretExpireTime)
-            .map(str::to_string),
-        // A secret's times never change once observed: with its own secret the token
-        // exchange is proof enough (token + SCIM read, no list).
-        secret_already_observed: own && !model::is_null(&current, Attr::SecretCreateTime),
-    };
+    )
+    .with_recorded_secret_expire_time(
+        model::text(&current, Attr::SecretExpireTime).map(str::to_string),
+    )
+    // A secret's times never change once observed: with its own secret the token exchange
+    // is proof enough (token + SCIM read, no list).
+    .with_secret_already_observed(own && !model::is_null(&current, Attr::SecretCreateTime));
     let outcome = match ctx.client.verify(&input, &ctx.cancel).await {
         Ok(outcome) => outcome,
         // Not drift: the check could not run. Keep the record and say why.

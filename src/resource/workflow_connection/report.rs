@@ -3,12 +3,15 @@
 //! the configuration line under the attribute a diagnostic names, and with a literal secret
 //! that line is the secret.
 
-use databricks_account_client::{CheckFailure, Error as ClientError, ErrorKind, VerifyStatus};
+use databricks_account_client::{CheckFailure, VerifyStatus};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use super::attributes::{Attr, Status};
 use crate::protocol::diagnostics::Diagnostic;
+
+mod client_error;
+pub use client_error::client_error;
 
 /// The attribute a failed check is about, and a one-line summary.
 fn describe(status: VerifyStatus) -> (Attr, &'static str) {
@@ -84,17 +87,6 @@ pub fn sentence(reason: &str) -> String {
     } else {
         format!("{reason}.")
     }
-}
-
-/// A call that could not complete: network, retries exhausted, management credentials,
-/// cancellation. `context` is a sentence that says what happened to the record.
-pub fn client_error(operation: &str, error: &ClientError, context: &str) -> Diagnostic {
-    let summary = match error.kind() {
-        ErrorKind::Cancelled => format!("{operation} was cancelled"),
-        _ => format!("{operation} failed"),
-    };
-    let detail = format!("{} {context}", sentence(&error.to_string()));
-    Diagnostic::error(summary, detail.trim_end().to_string())
 }
 
 /// A warning when the secret expires within `days` (0 turns it off).

@@ -1,315 +1,13 @@
-//! The connection check: token, service principal, secret — one function, one outcome.
+//! The pure checks of a verification: what a refused token, a service principal and a secret
+//! list say about the connection.
 
-use std::fmt;
-use std::str::FromStr;
+use time::OffsetDateTime;
 
-use time::format_description::well_known::Rfc3339;
-use time::{OffsetDateTime, UtcOffset};
-use tracing::debug;
-
-use crate::client::Session;
+use super::times::{format_time, normalise_time, parse_time};
+use super::types::{CheckFailure, ObservedPrincipal, ObservedSecret, VerifyInput, VerifyStatus};
 use crate::error::{Error, ErrorKind};
-use crate::host::Cloud;
-use crate::oauth::ClientCredentials;
 use crate::scim::{ACCOUNT_ADMIN_ROLE, ServicePrincipal};
-use crate::secret::SecretString;
 use crate::secrets::SecretInfo;
-
-/// The outcome of the last check of a connection. Order = check order: when several checks
-/// fail, the status is the first.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum VerifyStatus {
-    Verified,
-    CredentialsRejected,
-    ServicePrincipalNotFound,
-    ServicePrincipalInactive,
-    ClientIdMismatch,
-    NotAccountAdmin,
-    SecretNotFound,
-    SecretInactive,
-    SecretExpired,
-}
-
-impl VerifyStatus {
-    pub const ALL: [VerifyStatus; 9] = [
-        VerifyStatus::Verified,
-        VerifyStatus::CredentialsRejected,
-        VerifyStatus::ServicePrincipalNotFound,
-        VerifyStatus::ServicePrincipalInactive,
-        VerifyStatus::ClientIdMismatch,
-        VerifyStatus::NotAccountAdmin,
-        VerifyStatus::SecretNotFound,
-        VerifyStatus::SecretInactive,
-        VerifyStatus::SecretExpired,
-    ];
-
-    /// The value of the `status` attribute.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            VerifyStatus::Verified => "verified",
-            VerifyStatus::CredentialsRejected => "credentials_rejected",
-            VerifyStatus::ServicePrincipalNotFound => "service_principal_not_found",
-            VerifyStatus::ServicePrincipalInactive => "service_principal_inactive",
-            VerifyStatus::ClientIdMismatch => "client_id_mismatch",
-            VerifyStatus::NotAccountAdmin => "not_account_admin",
-            VerifyStatus::SecretNotFound => "secret_not_found",
-            VerifyStatus::SecretInactive => "secret_inactive",
-            VerifyStatus::SecretExpired => "secret_expired",
-        }
-    }
-}
-
-impl fmt::Display for VerifyStatus {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for VerifyStatus {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        VerifyStatus::ALL
-            .into_iter()
-            .find(|v| v.as_str() == s)
-            .ok_or_else(|| format!("unknown verification status {s:?}"))
-    }
-}
-
-/// Which credentials a verification uses.
-#[derive(Clone, Debug)]
-pub enum VerifyWith {
-    /// The connection's own secret (with the connection's client ID): the token exchange is
-    /// itself a check, and a refusal is an outcome.
-    OwnSecret(SecretString),
-    /// Account-admin management credentials of the same account: the principal and its secrets
-    /// are observed directly; any failure of these credentials is an error.
-    Management(ClientCredentials),
-}
-
-impl VerifyWith {
-    pub(crate) fn client_credentials(&self, connection_client_id: &str) -> ClientCredentials {
-        match self {
-            VerifyWith::OwnSecret(secret) => ClientCredentials {
-                client_id: connection_client_id.to_owned(),
-                client_secret: secret.clone(),
-            },
-            VerifyWith::Management(creds) => creds.clone(),
-        }
-    }
-}
-
-/// What to verify.
-#[derive(Clone, Debug)]
-pub struct VerifyInput {
-    pub cloud: Cloud,
-    pub account_id: String,
-    /// The connection's client ID (the principal's application ID). `None` only with
-    /// management credentials, for a connection that does not know it yet (imported): the
-    /// principal's `applicationId` is then observed instead of compared.
-    pub client_id: Option<String>,
-    /// The SCIM ID of the service principal.
-    pub service_principal_id: String,
-    pub secret_id: String,
-    pub credentials: VerifyWith,
-    /// The secret's expiry recorded at the last successful check (RFC 3339), if any. It turns a
-    /// refused token, or a secret missing from the list, into `secret_expired` when it has
-    /// passed. An unreadable value is ignored.
-    pub recorded_secret_expire_time: Option<String>,
-    /// The secret's times were recorded by an earlier check. A secret's expiry never changes,
-    /// and a token issued for the connection's own secret proves that secret exists, is active
-    /// and has not expired, so with [`VerifyWith::OwnSecret`] the secret list is then skipped
-    /// (a refresh costs 2 calls instead of 3). Ignored with management credentials, which
-    /// prove nothing about the connection's secret.
-    pub secret_already_observed: bool,
-}
-
-/// The principal as observed.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ObservedPrincipal {
-    pub id: String,
-    pub display_name: Option<String>,
-    pub application_id: Option<String>,
-    pub active: bool,
-    pub account_admin: bool,
-}
-
-/// The secret as observed in the list. Times are normalised RFC 3339 in UTC (`Z`, fractional
-/// seconds only when not zero: `2025-01-01T00:00:00.000Z` becomes `2025-01-01T00:00:00Z`), so
-/// a harmless change of format by the server is not drift. A time that cannot be shown in UTC
-/// (beyond year 9999 once converted) is kept as sent.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ObservedSecret {
-    pub id: String,
-    pub status: Option<String>,
-    pub create_time: Option<String>,
-    /// `None`: the secret never expires.
-    pub expire_time: Option<String>,
-}
-
-/// One failed check.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CheckFailure {
-    pub status: VerifyStatus,
-    /// What is wrong and what to do, naming the identifiers (never a secret).
-    pub reason: String,
-}
-
-/// Which credentials produced an outcome.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum CredentialSource {
-    Own,
-    Management,
-}
-
-/// The result of a verification that could run.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct VerifyOutcome {
-    /// `Verified`, or the first failure in check order.
-    pub status: VerifyStatus,
-    /// Every failed check, in check order; empty when verified.
-    pub failures: Vec<CheckFailure>,
-    pub checked_with: CredentialSource,
-    /// `None` when the principal could not be observed (token refused, 404, 403).
-    pub service_principal: Option<ObservedPrincipal>,
-    /// `None` when the secret was not observed (not listed, the list not reachable, or not
-    /// asked for because the token proved it).
-    pub secret: Option<ObservedSecret>,
-}
-
-impl VerifyOutcome {
-    pub fn is_verified(&self) -> bool {
-        self.status == VerifyStatus::Verified
-    }
-
-    pub fn service_principal_name(&self) -> Option<&str> {
-        self.service_principal.as_ref()?.display_name.as_deref()
-    }
-
-    pub fn secret_create_time(&self) -> Option<&str> {
-        self.secret.as_ref()?.create_time.as_deref()
-    }
-
-    pub fn secret_expire_time(&self) -> Option<&str> {
-        self.secret.as_ref()?.expire_time.as_deref()
-    }
-}
-
-/// The checks of DESIGN §4, in order: token (own credentials only) → service principal →
-/// secrets list. Every check that can run does, so every reason is reported at once.
-pub(crate) async fn run(
-    session: &Session<'_>,
-    input: &VerifyInput,
-) -> Result<VerifyOutcome, Error> {
-    let now = OffsetDateTime::now_utc();
-    let recorded_expiry = input
-        .recorded_secret_expire_time
-        .as_deref()
-        .and_then(parse_time);
-    let client_id = input.client_id.as_deref().unwrap_or("(not known yet)");
-    let (source, context) = match &input.credentials {
-        VerifyWith::OwnSecret(_) => (
-            CredentialSource::Own,
-            format!(
-                "verifying service principal {} with its own client ID {client_id}",
-                input.service_principal_id
-            ),
-        ),
-        VerifyWith::Management(m) => (
-            CredentialSource::Management,
-            format!(
-                "verifying service principal {} with the management credentials (client ID {})",
-                input.service_principal_id, m.client_id
-            ),
-        ),
-    };
-    let own = source == CredentialSource::Own;
-    let mut outcome = VerifyOutcome {
-        status: VerifyStatus::Verified,
-        failures: Vec::new(),
-        checked_with: source,
-        service_principal: None,
-        secret: None,
-    };
-
-    // 1. Token. With the connection's own secret a fresh exchange proves the secret; with
-    //    management credentials a cached token is fine and a refusal is an error.
-    match session.token(own).await {
-        Ok(_) => {}
-        Err(e) if own && e.kind() == ErrorKind::CredentialsRejected => {
-            outcome
-                .failures
-                .push(token_refused(input, &e, recorded_expiry, now));
-            return Ok(finish(outcome, input));
-        }
-        Err(e) => return Err(e.with_context(context)),
-    }
-
-    // 2. The service principal.
-    let mut principal_found = false;
-    let mut admin_denied = false;
-    match session.service_principal(&input.service_principal_id).await {
-        Ok(principal) => {
-            principal_found = true;
-            outcome.failures.extend(principal_failures(&principal, input));
-            outcome.service_principal = Some(observe_principal(&principal));
-        }
-        Err(e) if e.kind() == ErrorKind::NotFound => outcome.failures.push(CheckFailure {
-            status: VerifyStatus::ServicePrincipalNotFound,
-            reason: format!(
-                "service principal {} does not exist in account {} (the account SCIM API answered 404); check the service principal ID: it is the SCIM integer ID, not the application ID",
-                input.service_principal_id, input.account_id
-            ),
-        }),
-        Err(e) if own && e.kind() == ErrorKind::PermissionDenied => {
-            admin_denied = true;
-            outcome.failures.push(not_admin_403(input, "the account SCIM API", &e));
-        }
-        Err(e) => return Err(e.with_context(context)),
-    }
-
-    // 3. The secret (a missing principal has no secrets to look at). A token issued for the
-    //    connection's own secret already proved it, once its times are on record.
-    let proven_by_token = own && input.secret_already_observed;
-    if (principal_found || admin_denied) && !proven_by_token {
-        match session.secrets(&input.service_principal_id).await {
-            Ok(secrets) => {
-                let (failures, observed) = secret_checks(&secrets, input, recorded_expiry, now)
-                    .map_err(|e| e.with_context(context.clone()))?;
-                outcome.failures.extend(failures);
-                outcome.secret = observed;
-            }
-            Err(e) if e.kind() == ErrorKind::NotFound => outcome.failures.push(CheckFailure {
-                status: VerifyStatus::SecretNotFound,
-                reason: format!(
-                    "the secret list of service principal {} answered 404, so secret {} cannot be found; check the service principal ID and the secret ID",
-                    input.service_principal_id, input.secret_id
-                ),
-            }),
-            Err(e) if own && e.kind() == ErrorKind::PermissionDenied => {
-                if !admin_denied {
-                    outcome.failures.push(not_admin_403(input, "the secret list", &e));
-                }
-            }
-            Err(e) => return Err(e.with_context(context)),
-        }
-    }
-    Ok(finish(outcome, input))
-}
-
-fn finish(mut outcome: VerifyOutcome, input: &VerifyInput) -> VerifyOutcome {
-    outcome.status = outcome
-        .failures
-        .first()
-        .map_or(VerifyStatus::Verified, |f| f.status);
-    debug!(
-        service_principal_id = %input.service_principal_id,
-        status = outcome.status.as_str(),
-        failed_checks = outcome.failures.len(),
-        "verification finished"
-    );
-    outcome
-}
 
 pub(crate) fn token_refused(
     input: &VerifyInput,
@@ -342,7 +40,7 @@ pub(crate) fn token_refused(
     }
 }
 
-fn not_admin_403(input: &VerifyInput, what: &str, e: &Error) -> CheckFailure {
+pub(super) fn not_admin_403(input: &VerifyInput, what: &str, e: &Error) -> CheckFailure {
     CheckFailure {
         status: VerifyStatus::NotAccountAdmin,
         reason: format!(
@@ -365,7 +63,10 @@ fn describe(principal: &ServicePrincipal, input: &VerifyInput) -> String {
     }
 }
 
-fn principal_failures(principal: &ServicePrincipal, input: &VerifyInput) -> Vec<CheckFailure> {
+pub(super) fn principal_failures(
+    principal: &ServicePrincipal,
+    input: &VerifyInput,
+) -> Vec<CheckFailure> {
     let who = describe(principal, input);
     let mut failures = Vec::new();
     if !principal.is_active() {
@@ -399,7 +100,7 @@ fn principal_failures(principal: &ServicePrincipal, input: &VerifyInput) -> Vec<
     failures
 }
 
-fn observe_principal(principal: &ServicePrincipal) -> ObservedPrincipal {
+pub(super) fn observe_principal(principal: &ServicePrincipal) -> ObservedPrincipal {
     ObservedPrincipal {
         id: principal.id.clone(),
         display_name: principal.display_name.clone(),
@@ -496,29 +197,14 @@ pub(crate) fn secret_checks(
     Ok((failures, Some(observed)))
 }
 
-/// An RFC 3339 time as the API sends it (any offset, fractional digits, a leap second).
-pub(crate) fn parse_time(raw: &str) -> Option<OffsetDateTime> {
-    OffsetDateTime::parse(raw.trim(), &Rfc3339).ok()
-}
-
-/// The time in UTC when it parses and can be shown in UTC, else the text as sent.
-pub(crate) fn normalise_time(raw: &str) -> String {
-    match parse_time(raw).and_then(|t| t.checked_to_offset(UtcOffset::UTC)) {
-        Some(utc) => utc.format(&Rfc3339).unwrap_or_else(|_| raw.to_owned()),
-        None => raw.to_owned(),
-    }
-}
-
-/// A parsed time for messages: in UTC where it can be (a time near the end of year 9999 with
-/// a negative offset is past 9999 in UTC, which `time` cannot represent), else as it is.
-pub(crate) fn format_time(t: OffsetDateTime) -> String {
-    let shown = t.checked_to_offset(UtcOffset::UTC).unwrap_or(t);
-    shown.format(&Rfc3339).unwrap_or_else(|_| shown.to_string())
-}
-
 #[cfg(test)]
 mod tests {
+    use time::format_description::well_known::Rfc3339;
+
     use super::*;
+    use crate::host::Cloud;
+    use crate::secret::SecretString;
+    use crate::verify::types::VerifyWith;
 
     fn input() -> VerifyInput {
         VerifyInput {
@@ -544,28 +230,6 @@ mod tests {
             create_time: Some("2025-01-01T00:00:00.000Z".into()),
             update_time: None,
             expire_time: expire.map(str::to_owned),
-        }
-    }
-
-    #[test]
-    fn status_names_are_exact() {
-        let names: Vec<_> = VerifyStatus::ALL.iter().map(|s| s.as_str()).collect();
-        assert_eq!(
-            names,
-            [
-                "verified",
-                "credentials_rejected",
-                "service_principal_not_found",
-                "service_principal_inactive",
-                "client_id_mismatch",
-                "not_account_admin",
-                "secret_not_found",
-                "secret_inactive",
-                "secret_expired"
-            ]
-        );
-        for s in VerifyStatus::ALL {
-            assert_eq!(s.as_str().parse::<VerifyStatus>(), Ok(s));
         }
     }
 
@@ -662,15 +326,6 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(err.kind(), ErrorKind::InvalidResponse);
-    }
-
-    #[test]
-    fn times_keep_nonzero_fractions_and_convert_offsets_to_utc() {
-        assert_eq!(
-            normalise_time("2023-01-01T19:30:41.500+01:00"),
-            "2023-01-01T18:30:41.5Z"
-        );
-        assert_eq!(normalise_time("garbage"), "garbage");
     }
 
     #[test]
