@@ -6,4 +6,5 @@ pub mod process;
 pub mod provider_block;
 pub mod robust;
 pub mod sdk;
+pub mod tcp;
 pub mod terraform;
