@@ -121,6 +121,7 @@ impl Http {
         if config.host.as_ref().is_some_and(is_loopback) {
             builder = builder.no_proxy();
         }
+        let builder = crate::trust::configure(builder, config.host.as_ref())?;
         let client = builder
             .build()
             .map_err(|e| ConfigError::HttpClient(e.to_string()))?;

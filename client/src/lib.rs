@@ -53,6 +53,7 @@ mod retry;
 mod scim;
 mod secret;
 mod secrets;
+mod trust;
 mod verify;
 
 /// Entry points for the fuzz targets (`fuzz/`); not part of the API.
@@ -70,6 +71,7 @@ pub use scim::{ACCOUNT_ADMIN_ROLE, Role, ServicePrincipal};
 pub use secret::SecretString;
 pub use secrets::{DeleteOutcome, SecretInfo};
 pub use tokio_util::sync::CancellationToken;
+pub use trust::TrustError;
 pub use verify::{
     CheckFailure, CredentialSource, ObservedPrincipal, ObservedSecret, VerifyInput, VerifyOutcome,
     VerifyStatus, VerifyWith,
