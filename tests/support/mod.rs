@@ -1,7 +1,9 @@
 //! Shared helpers for the integration and acceptance tests.
 #![allow(dead_code)]
 
+pub mod chroot;
 pub mod connection;
+pub mod platforms;
 pub mod process;
 pub mod provider_block;
 pub mod robust;
