@@ -1,8 +1,8 @@
 //! Installs the way organisations install providers, from the release zips: a filesystem
 //! mirror (`terraform providers lock -fs-mirror=… -platform=…` writes a team's lock file for
 //! every released platform, then `terraform init` installs from the mirror with that lock
-//! file, offline), and a network mirror (the layout `terraform providers mirror` writes,
-//! served by a static HTTPS server). The CLI configurations are the README's and the docs'
+//! file, offline), and a network mirror (`scripts/network-mirror.sh` writes its files from
+//! the zips; a static HTTPS server serves them). The CLI configurations are the README's and the docs'
 //! (`examples/installation/`), with the test's directory and URL in place of theirs.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -229,14 +229,27 @@ fn the_release_zips_as_a_network_mirror_on_a_static_https_host_install_with_a_te
     let fx = Fixture::new();
     let mirror = filesystem_mirror(fx.work.path());
     configure(&fx, &filesystem_mirror_config(&mirror));
-    // `terraform providers mirror` writes the network mirror layout (index.json,
-    // <version>.json with each zip's hash, the zips) for the platforms asked for.
+    // The network mirror's files, from the release zips, as the docs say.
     let site = fx.work.path().join("site");
-    let mut args = vec!["providers".to_owned(), "mirror".to_owned()];
-    args.extend(platform_args());
-    args.push(site.display().to_string());
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    assert_ok("providers mirror", &fx.work.run(&args));
+    let publish = example(
+        "publish-network-mirror.sh",
+        "bash scripts/network-mirror.sh dist ./site",
+        &format!(
+            "bash scripts/network-mirror.sh {} {}",
+            fx.work.path().join("dist").display(),
+            site.display()
+        ),
+    );
+    let out = Command::new("bash")
+        .args(["-c", &publish])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let versions: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(site.join(SOURCE).join(format!("{VERSION}.json"))).unwrap(),
     )
@@ -259,7 +272,11 @@ fn the_release_zips_as_a_network_mirror_on_a_static_https_host_install_with_a_te
     );
     // Terraform trusts the mirror's CA through SSL_CERT_FILE, as it would a company CA.
     let trust = [("SSL_CERT_FILE", server.ca.to_str().unwrap())];
-    let mut lock_args = vec!["providers".to_owned(), "lock".to_owned()];
+    let mut lock_args = vec![
+        "providers".to_owned(),
+        "lock".to_owned(),
+        format!("-net-mirror={}", server.url),
+    ];
     lock_args.extend(platform_args());
     let lock_args: Vec<&str> = lock_args.iter().map(String::as_str).collect();
     assert_ok("providers lock", &fx.work.run_with(&lock_args, &trust));
@@ -277,10 +294,11 @@ fn the_release_zips_as_a_network_mirror_on_a_static_https_host_install_with_a_te
     );
 }
 
-/// The documented commands name every platform a release holds, the two built on macOS too.
+/// The documented lock command names every platform a release holds, the two built on macOS
+/// too.
 #[test]
 fn the_documented_lock_and_mirror_commands_name_every_released_platform() {
-    for name in ["lock-every-platform.sh", "publish-network-mirror.sh"] {
+    for name in ["lock-every-platform.sh"] {
         let text = example(name, "terraform providers", "terraform providers");
         let mut platforms: Vec<&str> = text
             .split_whitespace()
