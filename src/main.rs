@@ -10,12 +10,6 @@ use terraform_provider_databricks::transport::{
     self, Mode, ServeOptions, Transport, handshake, logging,
 };
 
-/// The static Linux builds (musl) allocate with mimalloc: musl's own allocator is slower
-/// under the runtime's threads (BENCHMARKS.md, "Static build").
-#[cfg(target_env = "musl")]
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 #[derive(Parser)]
 #[command(
     version,
