@@ -10,7 +10,7 @@
 //! ```sh
 //! cargo bench --bench scale -- [--connections N] [--principals P] [--latency-ms L[,L2]] \
 //!     [--parallelism K] [--rate-limit R|default] [--refresh-with own,management|none] \
-//!     [--refresh-rate-limit R|default]
+//!     [--refresh-rate-limit R|default] [--provider-binary PATH]
 //! ```
 //!
 //! For each phase it prints wall time, the provider's CPU time and peak RSS, Terraform's CPU
@@ -100,6 +100,9 @@ struct Options {
     refresh_with: Vec<Credentials>,
     /// Rate limit of the `refresh_with` plans (`None`: the provider's default).
     refresh_rate_limit: Option<u32>,
+    /// The provider executable: this build's by default, or another build (e.g. the static
+    /// linux_amd64 one, `target/x86_64-unknown-linux-musl/release/…`) to compare.
+    provider_binary: std::path::PathBuf,
 }
 
 impl Options {
@@ -112,6 +115,7 @@ impl Options {
             rate_limit: Some(10_000),
             refresh_with: vec![Credentials::Own, Credentials::Management],
             refresh_rate_limit: None,
+            provider_binary: process::provider_binary(),
         };
         let mut args = std::env::args().skip(1);
         while let Some(arg) = args.next() {
@@ -155,6 +159,15 @@ impl Options {
                         if !o.refresh_with.contains(&c) {
                             o.refresh_with.push(c);
                         }
+                    }
+                }
+                "--provider-binary" => {
+                    o.provider_binary = value("--provider-binary").into();
+                    if !o.provider_binary.is_file() {
+                        usage(&format!(
+                            "no provider binary at {}",
+                            o.provider_binary.display()
+                        ));
                     }
                 }
                 "--help" | "-h" => usage(""),
@@ -205,7 +218,7 @@ fn usage(problem: &str) -> ! {
         "usage: cargo bench --bench scale -- [--connections N (1000)] [--principals P (50)] \
          [--latency-ms L[,L2] (0,20)] [--parallelism K (10)] [--rate-limit R|default (10000)] \
          [--refresh-with own,management|none (own,management)] \
-         [--refresh-rate-limit R|default (default)]"
+         [--refresh-rate-limit R|default (default)] [--provider-binary PATH (this build)]"
     );
     std::process::exit(if problem.is_empty() { 0 } else { 2 });
 }
@@ -522,7 +535,8 @@ fn run_latency(o: &Options, latency_ms: u64, tick: f64) -> (String, bool) {
     let shared_tf = main_tf(&fixture, Credentials::Management, o.rate_limit);
     let mut work = Workdir::new(&shared_tf);
     work.write("connections.json", &connections_json(&fixture));
-    let provider = DebugProvider::start(&work.path().join("provider.log"));
+    let provider =
+        DebugProvider::start_binary(&o.provider_binary, &work.path().join("provider.log"), &[]);
     work.env("TF_REATTACH_PROVIDERS", &provider.reattach);
     let start_rss = status_kib(provider.pid(), "VmRSS:");
 
@@ -542,10 +556,12 @@ fn run_latency(o: &Options, latency_ms: u64, tick: f64) -> (String, bool) {
                     "main.tf",
                     &main_tf(&fixture, credentials, o.refresh_rate_limit),
                 );
-                let fresh = DebugProvider::start(
+                let fresh = DebugProvider::start_binary(
+                    &o.provider_binary,
                     &work
                         .path()
                         .join(format!("provider-{}.log", credentials.key())),
+                    &[],
                 );
                 work.env("TF_REATTACH_PROVIDERS", &fresh.reattach);
                 let m = run_phase(phase, &work, &fresh, emu, o, tick, &mut peak_resets);
@@ -783,6 +799,7 @@ fn main() {
     println!(
         "### Scale: {} connections over {} service principals in one account\n\n\
          Load average (1, 5, 15 min) at the start: {}.\n\n\
+         Provider: `{}` ({:.2} MB).\n\n\
          {tf_version}; -parallelism={}; one `--debug` provider process per latency setting, \
          attached through TF_REATTACH_PROVIDERS, serves apply, plan, plan -refresh-only and \
          destroy with management credentials in the provider block and rate limit {}.{}\n",
@@ -791,6 +808,8 @@ fn main() {
         std::fs::read_to_string("/proc/loadavg")
             .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(", "))
             .unwrap_or_else(|_| "unknown".into()),
+        o.provider_binary.display(),
+        std::fs::metadata(&o.provider_binary).map_or(0.0, |m| m.len() as f64 / 1e6),
         o.parallelism,
         rate_label(o.rate_limit),
         if o.refresh_with.is_empty() {

@@ -4,7 +4,11 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use terraform_provider_databricks::transport::{self, Mode, ServeOptions, handshake, logging};
+use terraform_provider_databricks::transport::listener::TRANSPORT_VARIABLE;
+use terraform_provider_databricks::transport::tcp::{MAX_PORT_VARIABLE, MIN_PORT_VARIABLE};
+use terraform_provider_databricks::transport::{
+    self, Mode, ServeOptions, Transport, handshake, logging,
+};
 
 #[derive(Parser)]
 #[command(
@@ -44,9 +48,20 @@ fn main() -> ExitCode {
                 .filter(|pem| !pem.trim().is_empty()),
         }
     };
+    let transport = match Transport::from_env(std::env::var(TRANSPORT_VARIABLE).ok().as_deref()) {
+        Ok(transport) => transport,
+        Err(e) => {
+            eprintln!("terraform-provider-databricks: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
     let options = ServeOptions {
         mode,
+        transport,
+        #[cfg(unix)]
         socket_parent: std::env::var_os("PLUGIN_UNIX_SOCKET_DIR").map(Into::into),
+        min_port: std::env::var(MIN_PORT_VARIABLE).ok(),
+        max_port: std::env::var(MAX_PORT_VARIABLE).ok(),
     };
 
     let runtime = match tokio::runtime::Builder::new_multi_thread()

@@ -1,10 +1,15 @@
-//! `scripts/release.sh`: the files the Terraform Registry expects, reproducibly. Packages a
-//! small stand-in binary through `--binary` so the test takes milliseconds; the build step
-//! itself is `cargo build --release --locked`.
+//! `scripts/release.sh`: the files the Terraform Registry expects, reproducibly. Most tests
+//! package a small stand-in binary through `--binary` so they take milliseconds; the others
+//! build every platform of this machine as a release does, with the `cross-debug` profile
+//! instead of `release` (cargo finds those builds up to date: `scripts/test.sh` made them).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod support;
 
 use std::path::Path;
 use std::process::Command;
+
+use support::platforms::{PROFILE, provider_for};
 
 const NAME: &str = "terraform-provider-databricks";
 /// 2023-11-14T22:13:20Z
@@ -170,9 +175,19 @@ fn packages_reproducibly_with(tool: &str) {
     );
     check_release_dir(&first, &binary);
 
-    // A later build of the same bytes (new mtime) gives the same archive.
-    std::thread::sleep(std::time::Duration::from_millis(1100));
-    std::fs::write(&binary, std::fs::read(&binary).unwrap()).unwrap();
+    // A later build of the same bytes (another mtime) gives the same archive.
+    let later = std::fs::metadata(&binary).unwrap().modified().unwrap()
+        + std::time::Duration::from_secs(3600);
+    std::fs::File::options()
+        .write(true)
+        .open(&binary)
+        .unwrap()
+        .set_modified(later)
+        .unwrap();
+    assert_eq!(
+        std::fs::metadata(&binary).unwrap().modified().unwrap(),
+        later
+    );
     let second = dir.path().join("second");
     let out = release(&binary, &second, &["--zip-tool", tool]);
     assert!(
@@ -215,4 +230,166 @@ fn release_rejects_bad_arguments() {
     let out = release(&dir.path().join("missing"), dir.path(), &[]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("no provider binary"));
+}
+
+/// The workspace version, which release.sh uses by default.
+const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// `release.sh --profile cross-debug --out <out> <extra>`: it builds what it packages.
+fn release_built(out: &Path, extra: &[&str]) -> std::process::Output {
+    Command::new("bash")
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/release.sh"))
+        .args(["--profile", PROFILE, "--out"])
+        .arg(out)
+        .args(extra)
+        .env("SOURCE_DATE_EPOCH", EPOCH)
+        .env_remove("GPG_FINGERPRINT")
+        .output()
+        .unwrap()
+}
+
+fn file_names(dir: &Path) -> Vec<String> {
+    let mut files: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    files.sort();
+    files
+}
+
+/// The one file of a zip, unpacked: its name and bytes.
+fn unpack(zip: &Path) -> (String, Vec<u8>) {
+    let entries = zip_entries(&std::fs::read(zip).unwrap());
+    assert_eq!(entries.len(), 1, "{}", zip.display());
+    let entry = &entries[0];
+    assert_eq!(entry.unix_mode & 0o777, 0o755, "{:o}", entry.unix_mode);
+    assert_eq!(entry.extra_len, 0, "no uid/gid or extended timestamps");
+    let unpacked = tempfile::tempdir().unwrap();
+    let status = Command::new("python3")
+        .args([
+            "-c",
+            "import sys, zipfile; zipfile.ZipFile(sys.argv[1]).extractall(sys.argv[2])",
+        ])
+        .arg(zip)
+        .arg(unpacked.path())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let bytes = std::fs::read(unpacked.path().join(&entry.name)).unwrap();
+    (entry.name.clone(), bytes)
+}
+
+#[test]
+fn release_without_arguments_packages_every_platform_this_machine_builds_reproducibly() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = dir.path().join("first");
+    let out = release_built(&first, &[]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let platforms = ["linux_amd64", "linux_arm64", "windows_amd64"];
+    let mut expected: Vec<String> = platforms
+        .iter()
+        .map(|p| format!("{NAME}_{VERSION}_{p}.zip"))
+        .chain([
+            format!("{NAME}_{VERSION}_SHA256SUMS"),
+            format!("{NAME}_{VERSION}_manifest.json"),
+        ])
+        .collect();
+    expected.sort();
+    assert_eq!(file_names(&first), expected);
+
+    for platform in platforms {
+        let (name, bytes) = unpack(&first.join(format!("{NAME}_{VERSION}_{platform}.zip")));
+        let exe = if platform.starts_with("windows") {
+            format!("{NAME}_v{VERSION}.exe")
+        } else {
+            format!("{NAME}_v{VERSION}")
+        };
+        assert_eq!(name, exe, "{platform}");
+        assert!(
+            bytes == std::fs::read(provider_for(platform)).unwrap(),
+            "the {platform} zip holds the {platform} build"
+        );
+    }
+
+    let sums = std::fs::read_to_string(first.join(format!("{NAME}_{VERSION}_SHA256SUMS"))).unwrap();
+    let listed: Vec<&str> = sums
+        .lines()
+        .map(|l| l.split_whitespace().nth(1).unwrap())
+        .collect();
+    let mut wanted: Vec<&str> = expected
+        .iter()
+        .map(String::as_str)
+        .filter(|f| !f.ends_with("_SHA256SUMS"))
+        .collect();
+    wanted.sort_unstable();
+    assert_eq!(listed, wanted);
+    let check = Command::new("sha256sum")
+        .args(["--check", &format!("{NAME}_{VERSION}_SHA256SUMS")])
+        .current_dir(&first)
+        .output()
+        .unwrap();
+    assert!(
+        check.status.success(),
+        "{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
+
+    // A second run gives the same bytes.
+    let second = dir.path().join("second");
+    let out = release_built(&second, &[]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(file_names(&second), expected);
+    for file in &expected {
+        assert!(
+            std::fs::read(first.join(file)).unwrap() == std::fs::read(second.join(file)).unwrap(),
+            "{file} differs between two runs"
+        );
+    }
+}
+
+#[test]
+fn release_with_os_arch_builds_and_packages_only_that_platform() {
+    let out_dir = tempfile::tempdir().unwrap();
+    let out = release_built(out_dir.path(), &["--os-arch", "windows_amd64"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        file_names(out_dir.path()),
+        [
+            format!("{NAME}_{VERSION}_SHA256SUMS"),
+            format!("{NAME}_{VERSION}_manifest.json"),
+            format!("{NAME}_{VERSION}_windows_amd64.zip"),
+        ]
+    );
+    let (name, bytes) = unpack(
+        &out_dir
+            .path()
+            .join(format!("{NAME}_{VERSION}_windows_amd64.zip")),
+    );
+    assert_eq!(name, format!("{NAME}_v{VERSION}.exe"));
+    assert!(bytes.starts_with(b"MZ"), "a Windows executable");
+}
+
+#[test]
+fn release_refuses_a_platform_it_does_not_know() {
+    let out_dir = tempfile::tempdir().unwrap();
+    let out = release_built(out_dir.path(), &["--os-arch", "plan9_amd64"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("no build for platform 'plan9_amd64'") && stderr.contains("linux_arm64"),
+        "{stderr}"
+    );
+    assert!(file_names(out_dir.path()).is_empty(), "nothing written");
 }

@@ -84,7 +84,16 @@ async fn stop_provider_cancels_a_slow_apply_and_the_provider_keeps_serving() {
             .await
             .map(tonic::Response::into_inner)
     });
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // Stop only once the apply is in flight: the emulator has received its token request
+    // (counted on arrival, then held by the delay).
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while emulator.calls().token == 0 {
+        assert!(
+            Instant::now() < deadline,
+            "the apply never reached the token request"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
     client
         .stop_provider(pb::stop_provider::Request {})
         .await

@@ -7,6 +7,7 @@ use std::process::Command;
 use std::time::Duration;
 
 use support::process::{COOKIE, ClientIdentity, DebugProvider, ProviderProcess, provider_binary};
+use support::robust::wait_for;
 use terraform_provider_databricks::protocol::tfplugin6 as pb;
 use terraform_provider_databricks::transport::go_plugin::proto as plugin;
 
@@ -110,13 +111,29 @@ async fn handshake_line_is_the_only_stdout_and_shutdown_exits_promptly_without_a
 
 #[tokio::test]
 async fn sigint_is_ignored_and_stop_provider_keeps_serving() {
-    let provider = ProviderProcess::start(None);
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("provider.log");
+    let provider = ProviderProcess::start_logging(None, &log);
     assert!(
         provider.handshake_line.ends_with("|grpc|"),
         "no TLS without PLUGIN_CLIENT_CERT"
     );
     provider.signal("INT");
-    tokio::time::sleep(Duration::from_millis(200)).await;
+    // The provider says when it has handled the signal; only then is serving afterwards proof.
+    wait_for(
+        Duration::from_secs(10),
+        "the provider to log the SIGINT",
+        || {
+            std::fs::read_to_string(&log)
+                .unwrap_or_default()
+                .contains("ignoring SIGINT")
+                .then_some(())
+        },
+    );
+    assert!(
+        support::robust::alive(provider.child.id()),
+        "SIGINT stopped the provider"
+    );
     let channel = provider.plain_channel().await.unwrap();
     let mut client = ProviderClient::new(channel.clone());
     let stop = client

@@ -51,6 +51,8 @@ pub enum ConfigError {
     HttpTimeout,
     #[error("the HTTP client could not be built: {0}")]
     HttpClient(String),
+    #[error(transparent)]
+    Trust(#[from] crate::trust::TrustError),
 }
 
 impl ClientConfig {

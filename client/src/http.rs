@@ -127,6 +127,7 @@ impl Http {
         }
         // The system resolver with a typed error for a name that does not resolve.
         builder = builder.dns_resolver(std::sync::Arc::new(SystemResolver));
+        let builder = crate::trust::configure(builder, config.host.as_ref())?;
         let client = builder
             .build()
             .map_err(|e| ConfigError::HttpClient(e.to_string()))?;

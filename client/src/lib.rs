@@ -56,6 +56,7 @@ mod scrub;
 mod secret;
 mod secrets;
 mod session;
+mod trust;
 mod verify;
 
 /// Entry points for the fuzz targets (`fuzz/`), only with the `fuzzing` feature; not part of
@@ -79,6 +80,7 @@ pub use scim::{ACCOUNT_ADMIN_ROLE, Role, ServicePrincipal};
 pub use secret::SecretString;
 pub use secrets::{DeleteOutcome, SecretInfo};
 pub use tokio_util::sync::CancellationToken;
+pub use trust::TrustError;
 pub use verify::{
     CheckFailure, ObservedPrincipal, ObservedSecret, UnknownStatus, VerifyInput, VerifyOutcome,
     VerifyStatus, VerifyWith,

@@ -60,6 +60,9 @@ async fn an_endless_chain_of_pages_stops_within_the_operation_budget() {
     let mut cfg = config(&emu);
     cfg.host = Some(parse_host(&url).unwrap());
     cfg.retry_timeout = Duration::from_secs(1);
+    // 100 requests a second: the page cap would take 10 s, ten times the budget, however fast
+    // the machine answers.
+    cfg.rate_limit = 100;
     let started = Instant::now();
     let err = Client::new(cfg)
         .unwrap()

@@ -1,7 +1,10 @@
 //! The go-plugin start-up contract: the magic cookie, protocol negotiation, the one stdout
 //! line Terraform reads, and the reattach value for debug mode.
 
-use std::path::Path;
+use std::fmt;
+use std::net::SocketAddr;
+#[cfg(unix)]
+use std::path::PathBuf;
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD_NO_PAD;
@@ -47,23 +50,58 @@ pub fn negotiate_protocol(offered: Option<&str>) -> Result<u32, String> {
     }
 }
 
-/// `1|6|unix|<path>|grpc|<cert>`: the certificate as unpadded standard base64 (go-plugin fails
-/// to decode padding), empty when TLS is off.
-pub fn handshake_line(socket: &Path, server_cert_der: Option<&[u8]>) -> String {
-    let cert = server_cert_der.map_or_else(String::new, |der| STANDARD_NO_PAD.encode(der));
-    format!("1|{PROTOCOL_VERSION}|unix|{}|grpc|{cert}", socket.display())
+/// Where the provider listens, as go-plugin names it: a network and an address in it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Address {
+    /// A unix socket, go-plugin's transport everywhere but Windows.
+    #[cfg(unix)]
+    Unix(PathBuf),
+    /// 127.0.0.1 and a port: go-plugin's transport on Windows.
+    Tcp(SocketAddr),
 }
 
-/// The `TF_REATTACH_PROVIDERS` value for a provider serving on `socket`. `Test: true` tells
+impl Address {
+    /// The network as Go's `net.Addr.Network()` says it.
+    pub fn network(&self) -> &'static str {
+        match self {
+            #[cfg(unix)]
+            Self::Unix(_) => "unix",
+            Self::Tcp(_) => "tcp",
+        }
+    }
+}
+
+/// The address as Go's `net.Addr.String()` says it: a path, or `127.0.0.1:PORT`.
+impl fmt::Display for Address {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            #[cfg(unix)]
+            Self::Unix(path) => write!(f, "{}", path.display()),
+            Self::Tcp(addr) => write!(f, "{addr}"),
+        }
+    }
+}
+
+/// `1|6|<network>|<address>|grpc|<cert>`: the certificate as unpadded standard base64
+/// (go-plugin fails to decode padding), empty when TLS is off.
+pub fn handshake_line(address: &Address, server_cert_der: Option<&[u8]>) -> String {
+    let cert = server_cert_der.map_or_else(String::new, |der| STANDARD_NO_PAD.encode(der));
+    format!(
+        "1|{PROTOCOL_VERSION}|{}|{address}|grpc|{cert}",
+        address.network()
+    )
+}
+
+/// The `TF_REATTACH_PROVIDERS` value for a provider serving at `address`. `Test: true` tells
 /// Terraform not to stop the process after each command.
-pub fn reattach_value(socket: &Path, pid: u32) -> String {
+pub fn reattach_value(address: &Address, pid: u32) -> String {
     serde_json::json!({
         PROVIDER_ADDRESS: {
             "Protocol": "grpc",
             "ProtocolVersion": PROTOCOL_VERSION,
             "Pid": pid,
             "Test": true,
-            "Addr": { "Network": "unix", "String": socket.display().to_string() },
+            "Addr": { "Network": address.network(), "String": address.to_string() },
         }
     })
     .to_string()
@@ -90,11 +128,25 @@ mod tests {
         assert!(!cookie_is_valid(Some(&MAGIC_COOKIE_VALUE[1..])));
     }
 
+    use std::net::{Ipv4Addr, SocketAddrV4};
+    #[cfg(unix)]
+    use std::path::Path;
+
+    #[cfg(unix)]
+    fn unix(path: &str) -> Address {
+        Address::Unix(Path::new(path).to_path_buf())
+    }
+
+    fn tcp(port: u16) -> Address {
+        Address::Tcp(SocketAddr::V4(SocketAddrV4::new(Ipv4Addr::LOCALHOST, port)))
+    }
+
+    #[cfg(unix)]
     #[test]
     fn handshake_line_has_six_fields_and_unpadded_base64() {
         // 52 bytes: standard base64 would need one '=' of padding.
         let der = [7u8; 52];
-        let line = handshake_line(Path::new("/tmp/x/plugin.sock"), Some(&der));
+        let line = handshake_line(&unix("/tmp/x/plugin.sock"), Some(&der));
         let fields: Vec<&str> = line.split('|').collect();
         assert_eq!(
             fields[..5],
@@ -105,20 +157,43 @@ mod tests {
         assert!(!line.contains('\n'));
     }
 
+    #[cfg(unix)]
     #[test]
     fn handshake_line_without_tls_ends_with_an_empty_field() {
-        let line = handshake_line(Path::new("/s"), None);
+        let line = handshake_line(&unix("/s"), None);
         assert_eq!(line, "1|6|unix|/s|grpc|");
     }
 
     #[test]
+    fn handshake_line_over_tcp_names_the_network_and_loopback_port() {
+        let der = [1u8; 40];
+        let line = handshake_line(&tcp(10123), Some(&der));
+        let fields: Vec<&str> = line.split('|').collect();
+        assert_eq!(fields[..5], ["1", "6", "tcp", "127.0.0.1:10123", "grpc"]);
+        assert_eq!(STANDARD_NO_PAD.decode(fields[5]).unwrap(), der);
+        assert_eq!(
+            handshake_line(&tcp(10123), None),
+            "1|6|tcp|127.0.0.1:10123|grpc|"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
     fn reattach_value_names_the_provider_and_socket() {
         let v: serde_json::Value =
-            serde_json::from_str(&reattach_value(Path::new("/tmp/p.sock"), 42)).unwrap();
+            serde_json::from_str(&reattach_value(&unix("/tmp/p.sock"), 42)).unwrap();
         let entry = &v[PROVIDER_ADDRESS];
         assert_eq!(entry["ProtocolVersion"], 6);
         assert_eq!(entry["Pid"], 42);
         assert_eq!(entry["Addr"]["Network"], "unix");
         assert_eq!(entry["Addr"]["String"], "/tmp/p.sock");
+    }
+
+    #[test]
+    fn reattach_value_over_tcp_says_tcp_and_the_port() {
+        let v: serde_json::Value = serde_json::from_str(&reattach_value(&tcp(24999), 7)).unwrap();
+        let addr = &v[PROVIDER_ADDRESS]["Addr"];
+        assert_eq!(addr["Network"], "tcp");
+        assert_eq!(addr["String"], "127.0.0.1:24999");
     }
 }

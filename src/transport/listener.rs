@@ -1,75 +1,90 @@
-//! The unix socket Terraform dials, and the stream of (optionally TLS) connections on it.
+//! The socket Terraform dials, and the stream of (optionally TLS) connections on it.
 
+use std::fmt;
 use std::io;
-use std::os::unix::fs::PermissionsExt;
-use std::path::{Path, PathBuf};
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
-use tempfile::TempDir;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
-use tokio::net::{UnixListener, UnixStream};
 use tokio::sync::mpsc;
 use tokio_rustls::TlsAcceptor;
 use tokio_rustls::server::TlsStream;
 use tokio_stream::wrappers::ReceiverStream;
+use tokio_stream::{Stream, StreamExt};
 use tonic::transport::server::Connected;
 
 /// A TLS handshake that has not finished in this time is abandoned, so a stuck peer cannot
 /// hold a task forever.
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// A socket in a fresh directory only this user can enter; the directory (and the socket in
-/// it) is removed when this value is dropped.
-pub struct PrivateSocket {
-    dir: TempDir,
-    path: PathBuf,
+/// The variable that picks the transport, documented as a test aid: Terraform passes its
+/// environment to the provider, so `tcp` there makes Linux serve the way Windows must.
+pub const TRANSPORT_VARIABLE: &str = "TF_PROVIDER_DATABRICKS_TRANSPORT";
+
+/// Which of go-plugin's transports the provider serves on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Transport {
+    /// A unix socket: go-plugin's choice everywhere but Windows.
+    #[cfg(unix)]
+    Unix,
+    /// 127.0.0.1 and a port: go-plugin's choice on Windows.
+    Tcp,
 }
 
-impl PrivateSocket {
-    /// Creates the directory under `PLUGIN_UNIX_SOCKET_DIR` if set (as go-plugin does), else
-    /// the system temp dir, and binds `plugin.sock` inside it.
-    pub fn bind(parent: Option<&Path>) -> io::Result<(Self, UnixListener)> {
-        let mut builder = tempfile::Builder::new();
-        builder.prefix("tf-provider-databricks-");
-        let dir = match parent {
-            Some(parent) => builder.tempdir_in(parent)?,
-            None => builder.tempdir()?,
+/// A `TF_PROVIDER_DATABRICKS_TRANSPORT` value this build cannot serve.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnknownTransport(pub String);
+
+impl fmt::Display for UnknownTransport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let choices = if cfg!(unix) {
+            "\"unix\" or \"tcp\""
+        } else {
+            "\"tcp\""
         };
-        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o700))?;
-        let path = dir.path().join("plugin.sock");
-        let listener = UnixListener::bind(&path).map_err(|e| {
-            io::Error::new(
-                e.kind(),
-                format!("cannot listen on {}: {e}", path.display()),
-            )
-        })?;
-        Ok((Self { dir, path }, listener))
-    }
-
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
-    pub fn dir(&self) -> &Path {
-        self.dir.path()
+        write!(
+            f,
+            "{TRANSPORT_VARIABLE} must be {choices} on this system, not {:?}",
+            self.0
+        )
     }
 }
 
-/// One accepted connection, plaintext or TLS, as tonic wants it.
-pub enum Conn {
-    Plain(UnixStream),
-    Tls(Box<TlsStream<UnixStream>>),
+impl std::error::Error for UnknownTransport {}
+
+impl Transport {
+    /// The transport go-plugin uses on this system, unless `value` (of
+    /// [`TRANSPORT_VARIABLE`]) asks for another; unset or empty means the default.
+    pub fn from_env(value: Option<&str>) -> Result<Self, UnknownTransport> {
+        match value.map(str::trim) {
+            None | Some("") => Ok(Self::DEFAULT),
+            Some(v) if v.eq_ignore_ascii_case("tcp") => Ok(Self::Tcp),
+            #[cfg(unix)]
+            Some(v) if v.eq_ignore_ascii_case("unix") => Ok(Self::Unix),
+            Some(v) => Err(UnknownTransport(v.to_owned())),
+        }
+    }
+
+    #[cfg(unix)]
+    pub const DEFAULT: Self = Self::Unix;
+    #[cfg(not(unix))]
+    pub const DEFAULT: Self = Self::Tcp;
 }
 
-impl Connected for Conn {
+/// One accepted connection, plaintext or TLS, as tonic wants it; `S` is the socket's stream.
+pub enum Conn<S> {
+    Plain(S),
+    Tls(Box<TlsStream<S>>),
+}
+
+impl<S> Connected for Conn<S> {
     type ConnectInfo = ();
     fn connect_info(&self) -> Self::ConnectInfo {}
 }
 
-impl AsyncRead for Conn {
+impl<S: AsyncRead + AsyncWrite + Unpin> AsyncRead for Conn<S> {
     fn poll_read(
         self: Pin<&mut Self>,
         cx: &mut Context<'_>,
@@ -82,7 +97,7 @@ impl AsyncRead for Conn {
     }
 }
 
-impl AsyncWrite for Conn {
+impl<S: AsyncRead + AsyncWrite + Unpin> AsyncWrite for Conn<S> {
     fn poll_write(
         self: Pin<&mut Self>,
         cx: &mut Context<'_>,
@@ -109,21 +124,26 @@ impl AsyncWrite for Conn {
     }
 }
 
-/// Accepts connections forever and yields those that complete the TLS handshake (all of
-/// them in plaintext mode). A failed handshake drops only that connection: a stray or
-/// hostile client must not take the provider down.
-pub fn incoming(
-    listener: UnixListener,
+/// Accepts connections from `accepted` (a listener's stream) forever and yields those that
+/// complete the TLS handshake (all of them in plaintext mode). A failed handshake drops only
+/// that connection: a stray or hostile client must not take the provider down.
+pub fn incoming<S, L>(
+    mut accepted: L,
     tls: Option<Arc<rustls::ServerConfig>>,
-) -> ReceiverStream<io::Result<Conn>> {
+) -> ReceiverStream<io::Result<Conn<S>>>
+where
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+    L: Stream<Item = io::Result<S>> + Unpin + Send + 'static,
+{
     let (tx, rx) = mpsc::channel(16);
     let acceptor = tls.map(TlsAcceptor::from);
     tokio::spawn(async move {
-        loop {
-            let stream = match listener.accept().await {
-                Ok((stream, _)) => stream,
+        while let Some(next) = accepted.next().await {
+            let stream = match next {
+                Ok(stream) => stream,
                 Err(e) => {
                     tracing::warn!(error = %e, "accept failed");
+                    // Out of file descriptors and the like: give the system a moment.
                     tokio::time::sleep(Duration::from_millis(50)).await;
                     continue;
                 }
@@ -158,15 +178,35 @@ pub fn incoming(
 mod tests {
     use super::*;
 
-    #[tokio::test]
-    async fn socket_directory_is_private_and_removed_on_drop() {
-        let parent = tempfile::tempdir().unwrap();
-        let (socket, _listener) = PrivateSocket::bind(Some(parent.path())).unwrap();
-        let dir = socket.dir().to_path_buf();
-        let mode = std::fs::metadata(&dir).unwrap().permissions().mode();
-        assert_eq!(mode & 0o777, 0o700);
-        assert!(socket.path().exists());
-        drop(socket);
-        assert!(!dir.exists());
+    #[test]
+    fn the_default_transport_is_go_plugins_for_this_system() {
+        let expected = if cfg!(windows) { "tcp" } else { "unix" };
+        assert_eq!(
+            format!("{:?}", Transport::from_env(None).unwrap()).to_lowercase(),
+            expected
+        );
+        assert_eq!(Transport::from_env(Some("")), Ok(Transport::DEFAULT));
+    }
+
+    #[test]
+    fn tcp_can_be_asked_for_in_any_case() {
+        assert_eq!(Transport::from_env(Some("tcp")), Ok(Transport::Tcp));
+        assert_eq!(Transport::from_env(Some(" TCP ")), Ok(Transport::Tcp));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn unix_can_be_asked_for_where_it_exists() {
+        assert_eq!(Transport::from_env(Some("unix")), Ok(Transport::Unix));
+    }
+
+    #[test]
+    fn another_value_is_refused_naming_the_variable() {
+        let err = Transport::from_env(Some("udp")).unwrap_err().to_string();
+        assert!(
+            err.starts_with("TF_PROVIDER_DATABRICKS_TRANSPORT must be ")
+                && err.ends_with("\"udp\""),
+            "{err}"
+        );
     }
 }

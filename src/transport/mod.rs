@@ -5,19 +5,29 @@ pub mod go_plugin;
 pub mod handshake;
 pub mod listener;
 pub mod logging;
+pub mod signals;
+pub mod tcp;
 pub mod tls;
+#[cfg(unix)]
+pub mod unix_socket;
 
+use std::future::Future;
 use std::io::Write;
+#[cfg(unix)]
 use std::path::PathBuf;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::signal::unix::{SignalKind, signal};
+use tokio_stream::StreamExt;
+use tokio_stream::wrappers::TcpListenerStream;
 use tokio_util::sync::CancellationToken;
 use tonic::service::Routes;
 use tonic::transport::Server;
 
-use listener::PrivateSocket;
+use handshake::Address;
+pub use listener::Transport;
+use tcp::{PortRange, PortRangeError};
 use tls::ServerIdentity;
 
 /// How long in-flight responses (the `Shutdown` reply among them) may take to drain once a
@@ -36,13 +46,19 @@ pub enum Mode {
 
 pub struct ServeOptions {
     pub mode: Mode,
+    pub transport: Transport,
     /// `PLUGIN_UNIX_SOCKET_DIR`, honoured like go-plugin does.
+    #[cfg(unix)]
     pub socket_parent: Option<PathBuf>,
+    /// `PLUGIN_MIN_PORT` and `PLUGIN_MAX_PORT` as set (TCP only).
+    pub min_port: Option<String>,
+    pub max_port: Option<String>,
 }
 
 #[derive(Debug)]
 pub enum ServeError {
     Io(std::io::Error),
+    Ports(PortRangeError),
     Tls(tls::TlsSetupError),
     Grpc(tonic::transport::Error),
 }
@@ -51,20 +67,32 @@ impl std::fmt::Display for ServeError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Self::Io(e) => write!(f, "{e}"),
+            Self::Ports(e) => write!(f, "{e}"),
             Self::Tls(e) => write!(f, "{e}"),
             Self::Grpc(e) => write!(f, "gRPC server failed: {e}"),
         }
     }
 }
 
-impl std::error::Error for ServeError {}
+impl std::error::Error for ServeError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Io(e) => Some(e),
+            Self::Ports(e) => Some(e),
+            Self::Tls(e) => Some(e),
+            Self::Grpc(e) => Some(e),
+        }
+    }
+}
+
+/// The gRPC server running on one of the transports.
+type Serving = Pin<Box<dyn Future<Output = Result<(), tonic::transport::Error>> + Send>>;
 
 /// Serves `provider` (the tfplugin6 service) plus go-plugin's controller, stdio and health
-/// services until Terraform asks us to shut down. The socket directory is removed on return.
+/// services until Terraform asks us to shut down. A unix socket's directory is removed on
+/// return.
 pub async fn serve(provider: Routes, options: ServeOptions) -> Result<(), ServeError> {
     let shutdown = CancellationToken::new();
-    let (socket, unix_listener) =
-        PrivateSocket::bind(options.socket_parent.as_deref()).map_err(ServeError::Io)?;
 
     let (tls_config, server_cert) = match &options.mode {
         Mode::Managed {
@@ -83,29 +111,65 @@ pub async fn serve(provider: Routes, options: ServeOptions) -> Result<(), ServeE
         .set_service_status("plugin", tonic_health::ServingStatus::Serving)
         .await;
 
-    let server = Server::builder()
+    let router = Server::builder()
         .add_routes(provider)
         .add_service(go_plugin::Controller::server(shutdown.clone()))
         .add_service(go_plugin::Stdio::server(shutdown.clone()))
-        .add_service(health)
-        .serve_with_incoming_shutdown(
-            listener::incoming(unix_listener, tls_config),
-            shutdown.clone().cancelled_owned(),
-        );
+        .add_service(health);
+    let stopped = shutdown.clone().cancelled_owned();
 
-    listen_for_signals(matches!(options.mode, Mode::Debug), shutdown.clone())
+    // The socket is bound before the handshake line goes out, so Terraform's dial queues in
+    // the backlog until the server polls: announcing before the first poll is safe.
+    #[cfg(unix)]
+    let mut socket_dir = None;
+    let (address, server): (Address, Serving) = match options.transport {
+        #[cfg(unix)]
+        Transport::Unix => {
+            let (socket, listener) =
+                unix_socket::PrivateSocket::bind(options.socket_parent.as_deref())
+                    .map_err(ServeError::Io)?;
+            let address = Address::Unix(socket.path().to_path_buf());
+            socket_dir = Some(socket);
+            let accepted = tokio_stream::wrappers::UnixListenerStream::new(listener);
+            let incoming = listener::incoming(accepted, tls_config);
+            (
+                address,
+                Box::pin(router.serve_with_incoming_shutdown(incoming, stopped)),
+            )
+        }
+        Transport::Tcp => {
+            let range =
+                PortRange::from_env(options.min_port.as_deref(), options.max_port.as_deref())
+                    .map_err(ServeError::Ports)?;
+            let listener = range.bind().await.map_err(ServeError::Io)?;
+            let address = Address::Tcp(listener.local_addr().map_err(ServeError::Io)?);
+            // Small gRPC frames go out at once, as Go's sockets do by default.
+            let accepted = TcpListenerStream::new(listener).map(|accepted| {
+                accepted.inspect(|stream| {
+                    if let Err(e) = stream.set_nodelay(true) {
+                        tracing::debug!(error = %e, "TCP_NODELAY not set");
+                    }
+                })
+            });
+            let incoming = listener::incoming(accepted, tls_config);
+            (
+                address,
+                Box::pin(router.serve_with_incoming_shutdown(incoming, stopped)),
+            )
+        }
+    };
+
+    signals::listen(matches!(options.mode, Mode::Debug), shutdown.clone())
         .map_err(ServeError::Io)?;
 
-    // The socket is bound, so Terraform's dial queues in the backlog until the server polls:
-    // announcing before the first poll is safe.
     match &options.mode {
         Mode::Managed { .. } => {
-            let line = handshake::handshake_line(socket.path(), server_cert.as_deref());
+            let line = handshake::handshake_line(&address, server_cert.as_deref());
             announce(&line).map_err(ServeError::Io)?;
-            tracing::debug!(socket = %socket.path().display(), tls = server_cert.is_some(), "serving");
+            tracing::debug!(network = address.network(), address = %address, tls = server_cert.is_some(), "serving");
         }
         Mode::Debug => {
-            let value = handshake::reattach_value(socket.path(), std::process::id());
+            let value = handshake::reattach_value(&address, std::process::id());
             // For a person, not a protocol: a closed stdout must not stop the server.
             if let Err(e) = announce(&debug_instructions(&value)) {
                 tracing::warn!(error = %e, "could not print the debug instructions");
@@ -113,7 +177,7 @@ pub async fn serve(provider: Routes, options: ServeOptions) -> Result<(), ServeE
         }
     }
 
-    tokio::pin!(server);
+    let mut server = server;
     tokio::select! {
         result = &mut server => result.map_err(ServeError::Grpc)?,
         () = shutdown.cancelled() => {
@@ -124,7 +188,8 @@ pub async fn serve(provider: Routes, options: ServeOptions) -> Result<(), ServeE
         }
     }
     tracing::debug!("provider stopped");
-    drop(socket);
+    #[cfg(unix)]
+    drop(socket_dir);
     Ok(())
 }
 
@@ -141,32 +206,4 @@ fn debug_instructions(reattach: &str) -> String {
          \texport TF_REATTACH_PROVIDERS='{reattach}'\n\n\
          then run terraform commands there as usual. Press Ctrl-C here to stop the provider."
     )
-}
-
-/// SIGINT reaches providers with Terraform's Ctrl-C (same process group); Terraform itself
-/// coordinates a graceful stop through StopProvider, so a managed provider ignores it. In
-/// debug mode it is how a person stops the server. SIGTERM always shuts down cleanly so the
-/// socket directory is removed.
-fn listen_for_signals(debug: bool, shutdown: CancellationToken) -> std::io::Result<()> {
-    let mut interrupt = signal(SignalKind::interrupt())?;
-    let mut terminate = signal(SignalKind::terminate())?;
-    tokio::spawn(async move {
-        loop {
-            tokio::select! {
-                Some(()) = interrupt.recv() => {
-                    if debug {
-                        shutdown.cancel();
-                        return;
-                    }
-                    tracing::debug!("ignoring SIGINT; Terraform stops providers through StopProvider");
-                }
-                Some(()) = terminate.recv() => {
-                    shutdown.cancel();
-                    return;
-                }
-                else => return,
-            }
-        }
-    });
-    Ok(())
 }

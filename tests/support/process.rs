@@ -57,15 +57,32 @@ pub struct ProviderProcess {
 impl ProviderProcess {
     /// Starts the binary with Terraform's environment; `client_cert` switches AutoMTLS on.
     pub fn start(client_cert: Option<&str>) -> Self {
+        Self::start_with(client_cert, None)
+    }
+
+    /// [`ProviderProcess::start`] with debug logs (hclog JSON lines) written to `log`.
+    pub fn start_logging(client_cert: Option<&str>, log: &std::path::Path) -> Self {
+        Self::start_with(client_cert, Some(log))
+    }
+
+    fn start_with(client_cert: Option<&str>, log: Option<&std::path::Path>) -> Self {
         let mut cmd = Command::new(provider_binary());
         cmd.env("TF_PLUGIN_MAGIC_COOKIE", COOKIE)
             .env("PLUGIN_PROTOCOL_VERSIONS", "5,6")
             .env("PLUGIN_MIN_PORT", "10000")
             .env("PLUGIN_MAX_PORT", "25000")
             .env_remove("PLUGIN_CLIENT_CERT")
+            .env_remove("TF_LOG")
+            .env_remove("TF_LOG_PROVIDER_DATABRICKS")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::null());
+        match log {
+            Some(log) => cmd
+                .env("TF_LOG_PROVIDER", "debug")
+                .stderr(std::fs::File::create(log).unwrap()),
+            None => cmd.env_remove("TF_LOG_PROVIDER"),
+        };
         if let Some(pem) = client_cert {
             cmd.env("PLUGIN_CLIENT_CERT", pem);
         }
@@ -193,7 +210,17 @@ pub struct DebugProvider {
 impl DebugProvider {
     /// Starts it with its stderr in `log`.
     pub fn start(log: &std::path::Path) -> Self {
-        let mut child = Command::new(provider_binary())
+        Self::start_binary(&provider_binary(), log, &[])
+    }
+
+    /// [`DebugProvider::start`] with another build of the provider (`binary`) and further
+    /// environment variables.
+    pub fn start_binary(
+        binary: &std::path::Path,
+        log: &std::path::Path,
+        env: &[(&str, &str)],
+    ) -> Self {
+        let mut child = Command::new(binary)
             .arg("--debug")
             .env_remove("TF_LOG")
             .env_remove("TF_LOG_PROVIDER")
@@ -211,6 +238,7 @@ impl DebugProvider {
             .env_remove("DATABRICKS_CONFIG_PROFILE")
             .env_remove("DATABRICKS_CONFIG_FILE")
             .env("HOME", log.parent().unwrap_or(log))
+            .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(std::fs::File::create(log).unwrap())
