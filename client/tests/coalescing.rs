@@ -1,4 +1,9 @@
-//! Request coalescing and the token cache: the call budget of DESIGN §4.
+//! Request coalescing and the token cache keep a check within its call budget. With the
+//! connection's own secret every check reads afresh: a token, a SCIM GET and (unless the
+//! secret's times are already on record) the secret list.
+//! With management credentials an account costs one token (cached until shortly before it
+//! expires), and a service principal one SCIM GET and one secret list, shared by identical
+//! concurrent reads and, for up to `management_read_reuse` (60 s by default), by later ones.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
