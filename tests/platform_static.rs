@@ -157,10 +157,19 @@ fn without_a_ca_bundle_an_https_host_asks_for_ssl_cert_file_or_ssl_cert_dir_and_
         &root.terraform(&["apply", "-auto-approve", "-no-color"], &trusted),
     );
     assert_eq!(status_in(&root.state()).as_deref(), Some("verified"));
+
+    // What needs no HTTPS works without authorities: a destroy that revokes nothing and
+    // refreshes nothing sends no request, so the missing CA bundle must not stop it.
+    let calls = emu.calls().total();
     assert_ok(
-        "destroy",
-        &root.terraform(&["destroy", "-auto-approve", "-no-color"], &trusted),
+        "destroy -refresh=false",
+        &root.terraform(
+            &["destroy", "-refresh=false", "-auto-approve", "-no-color"],
+            &[],
+        ),
     );
+    assert_eq!(status_in(&root.state()), None);
+    assert_eq!(emu.calls().total(), calls, "nothing was sent");
 }
 
 #[test]

@@ -19,6 +19,7 @@ use crate::redact::redacted_body;
 use crate::resolve::SystemResolver;
 use crate::retry::{self, Attempt, Backoff, Budget, Next, parse_retry_after};
 use crate::scrub::{Scrubber, Sent};
+use crate::trust::TrustError;
 
 // An account API answer is a few KiB; anything this large is not one, and is not read further.
 const MAX_BODY: usize = 4 * 1024 * 1024;
@@ -108,6 +109,9 @@ pub(crate) struct Http {
     /// The proxies reqwest applies (from the environment), to tell a proxy's failure from the
     /// host's; `None` when the host never goes through one.
     proxies: Option<ProxyMatcher>,
+    /// Why `https://` requests cannot be verified (no certificate authorities at all); they
+    /// are refused before they are sent.
+    https_refused: Option<TrustError>,
 }
 
 impl Http {
@@ -127,8 +131,9 @@ impl Http {
         }
         // The system resolver with a typed error for a name that does not resolve.
         builder = builder.dns_resolver(std::sync::Arc::new(SystemResolver));
-        let builder = crate::trust::configure(builder, config.host.as_ref())?;
-        let client = builder
+        let trusting = crate::trust::configure(builder, config.host.as_ref())?;
+        let client = trusting
+            .builder
             .build()
             .map_err(|e| ConfigError::HttpClient(e.to_string()))?;
         Ok(Self {
@@ -141,6 +146,7 @@ impl Http {
             http_timeout: config.http_timeout,
             proxies: (!loopback).then(ProxyMatcher::from_system),
             scrubber: Scrubber::default(),
+            https_refused: trusting.https_refused,
         })
     }
 
@@ -148,6 +154,15 @@ impl Http {
     /// Cancellation is by dropping the returned future: that aborts the request in flight or
     /// the wait in progress.
     pub async fn send(&self, req: &Request, budget: &Budget) -> Result<Response, Error> {
+        if let Some(refused) = &self.https_refused
+            && req.url.starts_with("https://")
+        {
+            return Err(
+                Error::on_request(ErrorKind::Tls, &req.label, refused.to_string())
+                    .at(req.endpoint)
+                    .towards(url::Url::parse(&req.url).ok().as_ref()),
+            );
+        }
         let first = Instant::now();
         // What an answer may echo of this request besides the client secrets: its token.
         let sent = Sent::authorization(req.authorization.as_ref());

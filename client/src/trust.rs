@@ -9,8 +9,10 @@
 //!   verifier: keychain or certificate store, with their policies); elsewhere the bundles at the
 //!   usual places (`/etc/ssl/certs`, …) are read, as the platform verifier would read them.
 //! - A system with no authorities at all (a minimal container image) can still reach a
-//!   plain-`http://` loopback host; building a client for an `https://` host is then an error
-//!   that says how to provide them, instead of the TLS library's bare refusal.
+//!   plain-`http://` loopback host. The client is built all the same; a request to an
+//!   `https://` host is then refused before it is sent, with an error that says how to provide
+//!   authorities instead of the TLS library's bare refusal. Refusing the request, not the
+//!   client, keeps what needs no HTTPS working (a destroy that revokes nothing).
 
 use std::ffi::OsString;
 use std::io;
@@ -119,12 +121,20 @@ impl PartialEq for TrustError {
 
 impl Eq for TrustError {}
 
+/// A client builder with its authorities, and why HTTPS requests must be refused when the
+/// system has none.
+pub(crate) struct Trusting {
+    pub builder: reqwest::ClientBuilder,
+    /// Set when there are no authorities at all: every `https://` request fails with it.
+    pub https_refused: Option<TrustError>,
+}
+
 /// Gives `builder` the authorities of this process's environment and system, for a client
 /// whose requests go to `host` (the account consoles when `None`).
 pub(crate) fn configure(
     builder: reqwest::ClientBuilder,
     host: Option<&AccountHost>,
-) -> Result<reqwest::ClientBuilder, TrustError> {
+) -> Result<Trusting, TrustError> {
     let roots = Roots::load(|name| std::env::var_os(name), system_roots)?;
     apply(builder, roots, host)
 }
@@ -183,21 +193,27 @@ fn apply(
     builder: reqwest::ClientBuilder,
     roots: Roots,
     host: Option<&AccountHost>,
-) -> Result<reqwest::ClientBuilder, TrustError> {
-    match roots {
-        Roots::Platform => Ok(builder),
-        Roots::Only(certs) if certs.is_empty() => match https_hosts(host) {
-            Some(hosts) => Err(TrustError::NoSystemRoots { hosts }),
-            // An empty store: the platform verifier would refuse to be built without roots.
-            None => Ok(builder.tls_certs_only(Vec::new())),
+) -> Result<Trusting, TrustError> {
+    let trusting = |builder| Trusting {
+        builder,
+        https_refused: None,
+    };
+    Ok(match roots {
+        Roots::Platform => trusting(builder),
+        // An empty store: the platform verifier would refuse to be built without roots.
+        Roots::Only(certs) if certs.is_empty() => Trusting {
+            builder: builder.tls_certs_only(Vec::new()),
+            https_refused: https_hosts(host).map(|hosts| TrustError::NoSystemRoots { hosts }),
         },
-        Roots::Only(certs) => Ok(builder.tls_certs_only(
-            certs
-                .iter()
-                // Infallible with rustls: it only keeps the bytes.
-                .filter_map(|der| reqwest::Certificate::from_der(der).ok()),
-        )),
-    }
+        Roots::Only(certs) => trusting(
+            builder.tls_certs_only(
+                certs
+                    .iter()
+                    // Infallible with rustls: it only keeps the bytes.
+                    .filter_map(|der| reqwest::Certificate::from_der(der).ok()),
+            ),
+        ),
+    })
 }
 
 /// The HTTPS hosts a client for `host` talks to, for the message; `None` for a plain-http
@@ -460,23 +476,25 @@ mod tests {
     #[test]
     fn without_any_authority_a_plain_http_loopback_host_still_gets_a_client() {
         let host = parse_host("http://127.0.0.1:8080").unwrap();
-        let builder = apply(
+        let trusting = apply(
             reqwest::Client::builder(),
             Roots::Only(Vec::new()),
             Some(&host),
         )
         .unwrap();
-        assert!(builder.build().is_ok());
+        assert!(trusting.https_refused.is_none());
+        assert!(trusting.builder.build().is_ok());
     }
 
     #[test]
-    fn without_any_authority_an_https_host_is_refused_saying_how_to_provide_one() {
+    fn without_any_authority_https_requests_are_refused_saying_how_to_provide_one() {
         let host = parse_host("https://accounts.example.test").unwrap();
         for host in [Some(&host), None] {
-            let err = apply(reqwest::Client::builder(), Roots::Only(Vec::new()), host)
-                .map(|_| ())
-                .unwrap_err();
-            let text = err.to_string();
+            let trusting =
+                apply(reqwest::Client::builder(), Roots::Only(Vec::new()), host).unwrap();
+            // The client itself builds: what needs no HTTPS still works.
+            assert!(trusting.builder.build().is_ok());
+            let text = trusting.https_refused.unwrap().to_string();
             assert!(
                 text.contains("SSL_CERT_FILE") && text.contains("SSL_CERT_DIR"),
                 "{text}"
@@ -489,12 +507,13 @@ mod tests {
     fn a_client_trusting_only_the_named_authorities_builds() {
         let der = CertificateDer::from_pem_slice(ca_pem("a").as_bytes()).unwrap();
         let host = parse_host("https://accounts.example.test").unwrap();
-        let builder = apply(
+        let trusting = apply(
             reqwest::Client::builder(),
             Roots::Only(vec![der]),
             Some(&host),
         )
         .unwrap();
-        assert!(builder.build().is_ok());
+        assert!(trusting.https_refused.is_none());
+        assert!(trusting.builder.build().is_ok());
     }
 }
