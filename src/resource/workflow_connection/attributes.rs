@@ -180,14 +180,15 @@ pub enum Status {
 }
 
 impl Status {
-    /// In the order the docs list them.
+    /// In the order of the checks (the client's `VerifyStatus::ALL`), which is the order the
+    /// docs list them in: when several fail, the first names the status.
     pub const ALL: [Status; 10] = [
         Status::Verified,
         Status::CredentialsRejected,
         Status::ServicePrincipalNotFound,
         Status::ServicePrincipalInactive,
-        Status::NotAccountAdmin,
         Status::ClientIdMismatch,
+        Status::NotAccountAdmin,
         Status::SecretNotFound,
         Status::SecretInactive,
         Status::SecretExpired,
@@ -268,6 +269,13 @@ mod tests {
         for outcome in VerifyStatus::ALL {
             assert_ne!(Status::from(outcome), Status::Unchecked);
         }
+    }
+
+    #[test]
+    fn statuses_are_listed_in_the_order_of_the_checks() {
+        let checked: Vec<Status> = VerifyStatus::ALL.into_iter().map(Status::from).collect();
+        assert_eq!(Status::ALL[..checked.len()], checked[..]);
+        assert_eq!(Status::ALL.last(), Some(&Status::Unchecked));
     }
 
     #[test]

@@ -26,7 +26,8 @@ pub use schema::{SCHEMA_VERSION, TYPE_NAME, schema};
 pub use validate::validate;
 
 /// The lifecycle functions, for the fuzz targets (`fuzz/`), which drive them with arbitrary
-/// values and no Terraform. Not part of the API.
+/// values and no Terraform; only with the `fuzzing` feature. Not part of the API.
+#[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing {
     pub mod model {
