@@ -7,8 +7,10 @@
 
 mod support;
 
-use databricks_account_emulator::{Fault, FaultRule, canonical};
-use support::connection::{Connection, Fixture, TYPE, add_secret, diagnostic, quote};
+use databricks_account_emulator::{ACCOUNT_ADMIN, Fault, FaultRule, canonical};
+use support::connection::{
+    Connection, Fixture, Management, TYPE, add_admin_principal, add_secret, diagnostic, quote,
+};
 
 const C: &str = "databricks_workflow_connection.c";
 const SP: &str = canonical::SERVICE_PRINCIPAL_ID;
@@ -388,6 +390,44 @@ fn a_revoke_that_fails_is_an_error_and_keeps_the_record() {
     assert!(
         detail.contains("The connection is still recorded"),
         "{detail}"
+    );
+    assert_secret_exists(&fx, SEC);
+    assert_eq!(fx.work.instances(TYPE).len(), 1);
+}
+
+#[test]
+fn a_revoke_refused_to_the_management_principal_names_it_as_the_one_that_needs_account_admin() {
+    let mut fx = Fixture::new();
+    let principal = add_admin_principal(&fx.emu, "terraform-management", 1);
+    let management = Management {
+        account_id: canonical::ACCOUNT_ID.into(),
+        client_id: principal.application_id.clone(),
+        client_secret: principal.secrets[0].secret.clone(),
+    };
+    fx.management = Some(management.clone());
+    fx.configure(&[("c", &revoking())], "");
+    fx.work.apply_clean();
+    fx.emu
+        .remove_role(canonical::ACCOUNT_ID, &principal.id, ACCOUNT_ADMIN)
+        .unwrap();
+
+    // Without a refresh, so the delete is the first call that meets the missing role.
+    let out = fx
+        .work
+        .run(&["destroy", "-auto-approve", "-refresh=false", "-json"]);
+    assert_eq!(out.code, 1, "{}", out.combined());
+    let d = diagnostic(&out, "error", "Revoking the OAuth secret failed");
+    let detail = d["detail"].as_str().unwrap();
+    let named = format!(
+        "The provider's management principal (client ID {}) needs the Account Admin role in \
+         account {}",
+        management.client_id,
+        canonical::ACCOUNT_ID
+    );
+    assert!(detail.contains(&named), "{named:?} in {detail}");
+    assert!(
+        !detail.contains("configure the provider's management credentials"),
+        "they are configured already: {detail}"
     );
     assert_secret_exists(&fx, SEC);
     assert_eq!(fx.work.instances(TYPE).len(), 1);

@@ -100,12 +100,20 @@ pub async fn delete(ctx: &Context<'_>, prior: Value, decision: Option<Decision>)
         Err(e) => {
             let mut d = report::client_error("Revoking the OAuth secret", &e, not_forgotten);
             if e.kind() == ErrorKind::PermissionDenied {
-                d.detail = format!(
-                    "{} The service principal cannot delete its own secrets without the Account \
-                     Admin role: configure the provider's management credentials, or set \
-                     revoke_secret_on_destroy = false and apply before destroying.",
-                    d.detail
-                );
+                let advice = match management {
+                    Some(m) => format!(
+                        "The provider's management principal (client ID {}) needs the Account \
+                         Admin role in account {} to delete secrets: grant it, or set \
+                         revoke_secret_on_destroy = false and apply before destroying.",
+                        m.client_id, target.account_id
+                    ),
+                    None => "The service principal cannot delete its own secrets without the \
+                             Account Admin role: configure the provider's management \
+                             credentials, or set revoke_secret_on_destroy = false and apply \
+                             before destroying."
+                        .to_owned(),
+                };
+                d.detail = format!("{} {advice}", d.detail);
             }
             kept(prior, d)
         }
