@@ -15,7 +15,7 @@
 //!
 //! For each phase it prints wall time, the provider's CPU time and peak RSS, Terraform's CPU
 //! time, the emulator's CPU time, the machine's load average before and after (it is shared)
-//! and the HTTP calls per connection by endpoint, and checks the budgets of DESIGN §4 (create
+//! and the HTTP calls per connection by endpoint, and checks the call budgets README's "How a connection is checked" promises (create
 //! ≤ 3 calls per connection; refresh with management credentials ≤ 1 token per account + 2
 //! calls per distinct principal; refresh with the connection's own secret ≤ 2 calls per
 //! connection, token + SCIM read, no secret list; provider peak RSS ≤ 20 MB).
@@ -55,13 +55,13 @@ use databricks_account_emulator::{
 use process::DebugProvider;
 use terraform::{Output, Workdir, required_providers, terraform_binary};
 
-/// DESIGN §4: create costs at most a token, a SCIM GET and one secret-list page.
+/// Create costs at most a token, a SCIM GET and one secret-list page.
 const CREATE_CALLS_PER_CONNECTION: f64 = 3.0;
-/// DESIGN §4: a refresh with management credentials costs at most one token per account...
+/// A refresh with management credentials costs at most one token per account...
 const REFRESH_TOKENS_PER_ACCOUNT: u64 = 1;
 /// ...plus one SCIM GET and one secret list per distinct service principal.
 const REFRESH_CALLS_PER_PRINCIPAL: u64 = 2;
-/// DESIGN §4: a refresh with the connection's own secret, once the state holds the secret's
+/// A refresh with the connection's own secret, once the state holds the secret's
 /// times, costs a token and a SCIM GET: no secret list.
 const OWN_REFRESH_CALLS_PER_CONNECTION: f64 = 2.0;
 /// Provider peak RSS budget: 20 MB (10^6 bytes).
@@ -683,7 +683,7 @@ fn run_latency(o: &Options, latency_ms: u64, tick: f64) -> (String, bool) {
     }
 
     let mut all_ok = true;
-    writeln!(r, "\nBudgets (DESIGN §4):\n").unwrap();
+    writeln!(r, "\nCall budgets:\n").unwrap();
     let apply = &rows[0];
     let per = total_calls(&apply.calls) as f64 / n;
     let ok = per <= CREATE_CALLS_PER_CONNECTION;
@@ -719,7 +719,7 @@ fn run_latency(o: &Options, latency_ms: u64, tick: f64) -> (String, bool) {
         let others = total - m.calls.token;
         let ok = m.calls.token <= token_budget && others <= other_budget;
         let label = match m.phase {
-            Phase::Destroy => "refresh in destroy (informational, not a DESIGN budget)",
+            Phase::Destroy => "refresh in destroy (informational, no budget)",
             _ => m.phase.name(),
         };
         if m.phase != Phase::Destroy {

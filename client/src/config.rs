@@ -155,7 +155,7 @@ mod tests {
     }
 
     #[test]
-    fn defaults_match_the_design() {
+    fn defaults_are_the_documented_15_per_second_60_s_and_300_s() {
         let c = ClientConfig::new("p", "1").unwrap();
         assert_eq!(c.http_timeout, Duration::from_secs(60));
         assert_eq!(c.retry_timeout, Duration::from_secs(300));

@@ -1,4 +1,5 @@
-//! Configuration rules of `databricks_workflow_connection`, checked at validate and plan time.
+//! Configuration rules of `databricks_workflow_connection`, answered for ValidateResourceConfig,
+//! which Terraform sends before every `validate`, `plan` and `apply`.
 
 use crate::protocol::backend::ClientCapabilities;
 use crate::protocol::cty::Value;

@@ -74,7 +74,7 @@ mod tests {
         encode_msgpack(v, ty).unwrap()
     }
 
-    // --- §5.3 worked examples -------------------------------------------
+    // --- refined unknowns, byte for byte (ext type 12) ------------------
 
     #[test]
     fn not_null_unknown_string() {
@@ -273,7 +273,7 @@ mod tests {
         );
     }
 
-    // --- §5.4 dynamic ------------------------------------------------------
+    // --- DynamicPseudoType: [type JSON, value] pairs ------------------------
 
     #[test]
     fn dynamic_string() {
