@@ -648,7 +648,7 @@ fn run_latency(o: &Options, latency_ms: u64, tick: f64) -> (String, bool) {
         writeln!(
             r,
             "Exit 2 above: `-detailed-exitcode` reported changes although Terraform printed \
-             \"No changes.\" (see BENCHMARKS.md, problems).\n"
+             \"No changes.\" (BENCHMARKS.md, \"Exit 2 with No changes.\").\n"
         )
         .unwrap();
     }

@@ -15,7 +15,7 @@ use crate::oauth;
 use crate::redact;
 use crate::retry;
 use crate::scim::ServicePrincipal;
-use crate::scrub::{Scrubber, Sent};
+use crate::scrub::{Echoes, Sent};
 use crate::secret::SecretString;
 use crate::secrets::{SecretInfo, SecretsPage};
 use crate::verify::{self, CheckFailure, ObservedSecret, VerifyInput, VerifyWith};
@@ -96,14 +96,16 @@ pub fn redacted_body(body: &[u8]) -> String {
     redact::redacted_body(body)
 }
 
-/// A body answering a request with `Authorization: Bearer <token>` after the client has sent
-/// `credentials`: what every reader of an answer gets (`Scrubber::scrub_bytes`). `None` when
-/// the token cannot be a header value.
+/// A body answering a request with `Authorization: Bearer <token>` in an operation with
+/// `credentials`: what every reader of an answer gets (`Sent::scrub_bytes`). `None` when the
+/// token cannot be a header value.
 pub fn scrubbed(credentials: &ClientCredentials, token: &str, body: &[u8]) -> Option<Vec<u8>> {
-    let scrubber = Scrubber::default();
-    scrubber.credentials_sent(credentials);
     let header = reqwest::header::HeaderValue::from_str(&format!("Bearer {token}")).ok()?;
-    Some(scrubber.scrub_bytes(body.to_vec(), &Sent::authorization(Some(&header))))
+    let sent = Sent::new(
+        Some(std::sync::Arc::new(Echoes::of_credentials(credentials))),
+        Some(&header),
+    );
+    Some(sent.scrub_bytes(body.to_vec()))
 }
 
 /// The secret checks of a verification (`secret_checks` in verify.rs) of the connection's secret

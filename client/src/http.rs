@@ -1,6 +1,7 @@
 //! One HTTP request with everything around it: rate limit, per-request timeout, bounded body,
 //! error classification, retries with backoff and `Retry-After`, and logs.
 
+use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use hyper_util::client::proxy::matcher::Matcher as ProxyMatcher;
@@ -18,7 +19,7 @@ use crate::ratelimit::RateLimiters;
 use crate::redact::redacted_body;
 use crate::resolve::SystemResolver;
 use crate::retry::{self, Attempt, Backoff, Budget, Next, parse_retry_after};
-use crate::scrub::{Scrubber, Sent};
+use crate::scrub::{Echoes, Sent};
 use crate::trust::TrustError;
 
 // An account API answer is a few KiB; anything this large is not one, and is not read further.
@@ -35,6 +36,9 @@ pub(crate) struct Request {
     pub path: String,
     pub rate_key: String,
     pub authorization: Option<HeaderValue>,
+    /// The operation's credentials as an answer could echo them (the access token is taken
+    /// from `authorization`).
+    pub echoes: Option<Arc<Echoes>>,
     pub form_body: Option<&'static str>,
     pub endpoint: Endpoint,
     pub expect_json: bool,
@@ -56,6 +60,7 @@ impl Request {
             path,
             rate_key: rate_key.to_owned(),
             authorization: None,
+            echoes: None,
             form_body: None,
             endpoint,
             expect_json: true,
@@ -104,8 +109,6 @@ pub(crate) struct Http {
     limiters: RateLimiters,
     backoff: Backoff,
     http_timeout: Duration,
-    /// The credentials sent so far, scrubbed out of every answer before it is read.
-    pub scrubber: Scrubber,
     /// The proxies reqwest applies (from the environment), to tell a proxy's failure from the
     /// host's; `None` when the host never goes through one.
     proxies: Option<ProxyMatcher>,
@@ -145,7 +148,6 @@ impl Http {
             },
             http_timeout: config.http_timeout,
             proxies: (!loopback).then(ProxyMatcher::from_system),
-            scrubber: Scrubber::default(),
             https_refused: trusting.https_refused,
         })
     }
@@ -164,8 +166,8 @@ impl Http {
             );
         }
         let first = Instant::now();
-        // What an answer may echo of this request besides the client secrets: its token.
-        let sent = Sent::authorization(req.authorization.as_ref());
+        // What an answer may echo of this request.
+        let sent = Sent::new(req.echoes.clone(), req.authorization.as_ref());
         let mut attempt: u32 = 0;
         loop {
             attempt += 1;
@@ -175,7 +177,7 @@ impl Http {
             // again in that form.
             let result = self.attempt(req, &sent).await.map_err(|e| {
                 e.at(req.endpoint)
-                    .map_message(|m| self.scrubber.scrub(m, &sent).into_owned())
+                    .map_message(|m| sent.scrub(m).into_owned())
             });
             let latency_ms = millis(started.elapsed());
             let err = match result {
@@ -259,7 +261,7 @@ impl Http {
         };
         let content_type = header(CONTENT_TYPE);
         // A redirect target may echo the request's query; it is shown in the error.
-        let location = header(LOCATION).map(|l| self.scrubber.scrub(&l, sent).into_owned());
+        let location = header(LOCATION).map(|l| sent.scrub(&l).into_owned());
         let retry_after =
             header(RETRY_AFTER).and_then(|v| parse_retry_after(&v, SystemTime::now()));
 
@@ -283,10 +285,10 @@ impl Http {
             }
         }
         // Before anything reads it: whatever the server echoes of what was sent is gone.
-        let body = self.scrubber.scrub_bytes(body, sent);
+        let body = sent.scrub_bytes(body);
         if req.endpoint == Endpoint::Api && tracing::enabled!(tracing::Level::TRACE) {
             let logged = redacted_body(&body);
-            trace!(method = %req.method, path = %req.path, status, body = %self.scrubber.scrub(&logged, sent), "account API answer");
+            trace!(method = %req.method, path = %req.path, status, body = %sent.scrub(&logged), "account API answer");
         }
         Ok(Answer {
             status,

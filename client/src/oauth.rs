@@ -22,6 +22,7 @@ use crate::error::{Error, ErrorKind};
 use crate::host::AccountHost;
 use crate::http::{Http, Request, Response};
 use crate::retry::Budget;
+use crate::scrub::Echoes;
 use crate::secret::SecretString;
 
 /// The RFC 6749 form body of a client-credentials grant for every Databricks API.
@@ -77,12 +78,16 @@ pub(crate) struct Grant<'a> {
     pub account_id: &'a str,
     pub credentials: &'a ClientCredentials,
     pub key: TokenKey,
+    /// The credentials as an answer could echo them, scrubbed out of every answer of the
+    /// operation.
+    pub echoes: Arc<Echoes>,
 }
 
 impl<'a> Grant<'a> {
     pub fn new(host: AccountHost, account_id: &'a str, credentials: &'a ClientCredentials) -> Self {
         Self {
             key: TokenKey::new(&host, account_id, credentials),
+            echoes: Arc::new(Echoes::of_credentials(credentials)),
             host,
             account_id,
             credentials,
@@ -200,6 +205,7 @@ impl TokenCache {
         })?;
         basic.set_sensitive(true);
         req.authorization = Some(basic);
+        req.echoes = Some(Arc::clone(&grant.echoes));
         req.form_body = Some(TOKEN_FORM);
         let started = Instant::now();
         let resp = http.send(&req, budget).await?;

@@ -52,7 +52,6 @@ impl<'a> Session<'a> {
         credentials: &'a ClientCredentials,
         retry_budget: Duration,
     ) -> Self {
-        shared.http.scrubber.credentials_sent(credentials);
         Self {
             shared,
             grant: Grant::new(host, account_id, credentials),
@@ -90,6 +89,7 @@ impl<'a> Session<'a> {
         let mut req = Request::new(method, url, self.host().rate_key(), Endpoint::Api);
         req.expect_json = expect_json;
         req.authorization = Some(token.authorization.clone());
+        req.echoes = Some(Arc::clone(&self.grant.echoes));
         match self.shared.http.send(&req, &self.budget).await {
             Err(e) if cached && e.kind() == ErrorKind::Unauthenticated => {
                 debug!(path = %req.path, "cached access token refused; fetching a new one and retrying once");
