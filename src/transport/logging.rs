@@ -55,7 +55,13 @@ pub fn wire_level_from_env(
 ) -> LevelFilter {
     let wire = get(WIRE_LOG_VARIABLE)
         .filter(|v| !v.trim().is_empty())
-        .map_or(LevelFilter::WARN, |v| parse_level(&v));
+        .map_or(LevelFilter::WARN, |v| {
+            match v.trim().to_ascii_lowercase().as_str() {
+                // A switch as much as a level: "on" means every frame.
+                "1" | "true" | "on" | "yes" => LevelFilter::TRACE,
+                _ => parse_level(&v),
+            }
+        });
     wire.min(level)
 }
 
@@ -347,6 +353,15 @@ mod tests {
             wire_level_from_env(env(Some("trace")), LevelFilter::TRACE),
         );
         assert!(t.would_enable("h2::codec::framed_write", &Level::TRACE));
+
+        // "1" (or true/on/yes) is the switch turned on: every frame.
+        for on in ["1", "true", "ON", "yes"] {
+            assert_eq!(
+                wire_level_from_env(env(Some(on)), LevelFilter::TRACE),
+                LevelFilter::TRACE,
+                "{on}"
+            );
+        }
 
         // The switch never raises the libraries above the provider's own level.
         let wire = wire_level_from_env(env(Some("trace")), LevelFilter::WARN);
