@@ -1,12 +1,9 @@
 //! Logs of a whole verification at trace level carry no secret and no token.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
-mod common;
 
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
-use common::*;
+use crate::common::*;
 use databricks_account_client::{ClientCredentials, SecretString, VerifyStatus, VerifyWith};
 use databricks_account_emulator::{Fault, FaultRule};
 use tracing_subscriber::fmt::MakeWriter;

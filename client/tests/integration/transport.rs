@@ -3,13 +3,10 @@
 //! heal is not retried: a TLS handshake that fails for protocol, version or certificate
 //! reasons, a plain-HTTP answer on an `https://` URL, a name that does not resolve. A refused
 //! connection is retried only briefly.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
-mod common;
 
 use std::time::Duration;
 
-use common::*;
+use crate::common::*;
 use databricks_account_client::{Client, Error, ErrorKind, Limit, TransportFailure, parse_host};
 use databricks_account_emulator::{Emulator, Options, Seed};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};

@@ -1,9 +1,6 @@
 //! `Client::verify` against the emulator: every status, with own and management credentials.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use databricks_account_client::{
     CredentialSource, Endpoint, ErrorKind, SecretString, VerifyStatus, VerifyWith,
 };

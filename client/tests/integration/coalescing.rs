@@ -4,13 +4,10 @@
 //! With management credentials an account costs one token (cached until shortly before it
 //! expires), and a service principal one SCIM GET and one secret list, shared by identical
 //! concurrent reads and, for up to `management_read_reuse` (60 s by default), by later ones.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
-mod common;
 
 use std::sync::Arc;
 
-use common::*;
+use crate::common::*;
 use databricks_account_client::{ErrorKind, VerifyStatus};
 use databricks_account_emulator::{Fault, FaultRule, Latency};
 use tokio::sync::Barrier;

@@ -1,12 +1,9 @@
 //! Retries: which failures are retried, `Retry-After`, the retry budget, timeouts and
 //! cancellation.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
-mod common;
 
 use std::time::{Duration, Instant};
 
-use common::*;
+use crate::common::*;
 use databricks_account_client::{CancellationToken, Client, ErrorKind, Limit};
 use databricks_account_emulator::{Fault, FaultRule};
 

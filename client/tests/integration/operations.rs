@@ -1,9 +1,6 @@
 //! The single operations the provider uses besides `verify`: list and delete secrets.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use databricks_account_client::{DeleteOutcome, ErrorKind};
 use databricks_account_emulator::{Fault, FaultRule};
 

@@ -1,6 +1,5 @@
 //! What goes on the wire, captured by a bare TCP server: the token request of test vector T1
 //! (Basic header, form body, content type), the User-Agent, and the bearer token on API calls.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::sync::{Arc, Mutex};
 

@@ -1,12 +1,9 @@
 //! Every error envelope, as the client reports it: kind, code, and a message that names the
 //! request and never a secret.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
-mod common;
 
 use std::collections::BTreeMap;
 
-use common::*;
+use crate::common::*;
 use databricks_account_client::{ClientCredentials, Endpoint, Error, ErrorKind, Limit};
 use databricks_account_emulator::{Emulator, Fault, FaultRule};
 

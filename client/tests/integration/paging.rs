@@ -1,19 +1,16 @@
 //! A secret list whose pages never end stops within the operation's time budget, not only at
 //! its page cap: a server that hands out a new page token forever cannot hold an operation
 //! longer than `retry_timeout`.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
-mod common;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use crate::common::*;
 use axum::Json;
 use axum::Router;
 use axum::extract::{Query, State};
 use axum::routing::{get, post};
-use common::*;
 use databricks_account_client::{Client, ErrorKind, Limit, parse_host};
 use serde_json::{Value, json};
 
