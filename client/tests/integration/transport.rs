@@ -127,7 +127,13 @@ async fn a_refused_connection_is_retried_briefly_not_for_the_whole_budget() {
         panic!("the retry window ended it: {err:?}");
     };
     assert_eq!(window, Duration::from_secs(15));
-    assert!(err.elapsed().is_some_and(|t| t <= window), "{err:?}");
+    // The last attempt starts within the window; its refusal (and the timer's rounding up to
+    // the next millisecond) may land a moment after it.
+    assert!(
+        err.elapsed()
+            .is_some_and(|t| t <= window + Duration::from_millis(500)),
+        "{err:?}"
+    );
     // Generous: the point is "not the 300 s budget".
     assert!(started.elapsed() < Duration::from_secs(60));
     assert_eq!(err.port(), Some(port));
