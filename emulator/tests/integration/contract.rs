@@ -1,11 +1,8 @@
 //! Contract tests over API.md's vectors T1–T16 and T21–T24, on the raw HTTP API.
 //! The fault vectors T17–T20 are in `faults.rs`.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
-
+use crate::common::{Ctx, is_uuid, json, start, start_with};
 use base64::Engine;
-use common::{Ctx, is_uuid, json, start, start_with};
 use databricks_account_emulator::{
     Account, NewSecret, Secret, Seed, ServicePrincipal, ServicePrincipalUpdate, Settings,
     canonical::*,

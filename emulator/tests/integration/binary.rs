@@ -1,6 +1,5 @@
 //! The `databricks-account-emulator` binary: URL on the first stdout line, serves, stops on
 //! SIGTERM.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};

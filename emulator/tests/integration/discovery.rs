@@ -1,10 +1,7 @@
 //! Discovery as the SDKs follow it: host metadata, then the account's OIDC document, then the
 //! token endpoint that document names.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
-
-use common::{json, start};
+use crate::common::{json, start};
 use databricks_account_emulator::{Fault, FaultRule, canonical::*};
 use serde_json::json;
 

@@ -1,10 +1,7 @@
 //! The request log of the admin API (`GET`/`DELETE /_emulator/requests`, `Emulator::requests`).
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
-
+use crate::common::{json, start, start_with};
 use base64::Engine;
-use common::{json, start, start_with};
 use databricks_account_emulator::{
     DEFAULT_REQUEST_LOG_LIMIT, Fault, FaultRule, RequestRecord, Seed, Settings, canonical::*,
 };

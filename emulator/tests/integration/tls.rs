@@ -1,6 +1,5 @@
 //! HTTPS (`Options { tls: true }`): clients that trust the generated CA get the real API; those
 //! that do not fail the handshake.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::sync::Arc;

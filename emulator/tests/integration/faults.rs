@@ -1,12 +1,9 @@
 //! Fault injection (T17–T20 and the other kinds), latency and random faults.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
-mod common;
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-use common::{json, start};
+use crate::common::{json, start};
 use databricks_account_emulator::{
     Fault, FaultRule, Latency, RandomFaultKind, RandomFaults, canonical::*,
 };

@@ -1,11 +1,8 @@
 //! The admin HTTP API (`/_emulator/`), the in-process admin methods, start-up and seeds.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
-mod common;
 
 use std::net::SocketAddr;
 
-use common::{Ctx, is_uuid, json, start, start_with};
+use crate::common::{Ctx, is_uuid, json, start, start_with};
 use databricks_account_emulator::{
     Emulator, NewSecret, NewServicePrincipal, Options, Seed, Settings, canonical::*,
 };

@@ -1,10 +1,7 @@
 //! The service-principal lifecycle on the account SCIM API over raw HTTP: create, replace,
 //! PATCH (roles, `active`), delete, and list paging over what was created.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
-
-use common::{Ctx, is_uuid, json, start};
+use crate::common::{Ctx, is_uuid, json, start};
 use databricks_account_emulator::canonical::*;
 use reqwest::Method;
 use serde_json::{Value, json};
