@@ -8,11 +8,9 @@
 //! refusal. With management credentials the provider sees the principal and its secrets and
 //! reports the precise status.
 
-use std::time::Duration;
-
 use crate::support::connection::{
     Connection, Fixture, add_secret, assert_detail_mentions, assert_status_change, diagnostic,
-    from_now,
+    from_now, wait_until_past,
 };
 use databricks_account_emulator::{ACCOUNT_ADMIN, NewSecret, NewServicePrincipal, canonical};
 
@@ -48,8 +46,8 @@ fn drift_case(management: bool, fault: Fault, status: &str, error: &str) {
             .update_settings(|s| s.list_omits_expired_secrets = false)
             .unwrap(),
         // Only time passing makes a recorded expiry explain a refused token: the secret
-        // expires a few seconds after the apply that records its expiry (the one wait of the
-        // suite; the apply and its two clean plans must finish before then).
+        // expires a few seconds after the apply that records its expiry (the apply and its two
+        // clean plans must finish before then).
         Fault::SecretExpired => {
             let at = from_now(6);
             fx.emu
@@ -68,11 +66,7 @@ fn drift_case(management: bool, fault: Fault, status: &str, error: &str) {
     match fault {
         Fault::SecretDeleted => fx.emu.delete_secret(ACC, SP, SEC).unwrap(),
         Fault::SecretExpired => match natural_expiry {
-            Some(at) => {
-                let wait = at - from_now(0)
-                    + databricks_account_emulator::time::Duration::milliseconds(200);
-                std::thread::sleep(Duration::try_from(wait).unwrap_or_default());
-            }
+            Some(at) => wait_until_past(at),
             None => {
                 fx.emu.expire_secret(ACC, SP, SEC).unwrap();
             }

@@ -183,9 +183,10 @@ fn destroy_after_the_secret_was_revoked_elsewhere_succeeds() {
 #[test]
 fn an_expired_secret_on_record_is_named_as_expired_when_destroyed() {
     let fx = Fixture::new();
-    // Expires two seconds after it is recorded: the destroy after that finds it refused and
-    // its recorded expiry passed.
-    let at = crate::support::connection::from_now(2);
+    // Expires a few seconds from now: time enough for the apply to record it while it is
+    // valid (a create refuses an expired secret, so a slower apply fails the test), then the
+    // destroy finds it refused and its recorded expiry passed.
+    let at = crate::support::connection::from_now(4);
     fx.emu
         .set_secret_expire_time(ACC, SP, SEC, Some(at))
         .unwrap();
@@ -198,7 +199,7 @@ fn an_expired_secret_on_record_is_named_as_expired_when_destroyed() {
     );
     let out = fx.work.apply();
     assert_eq!(out.code, 0, "{}", out.combined());
-    std::thread::sleep(std::time::Duration::from_millis(2500));
+    crate::support::connection::wait_until_past(at);
     let out = fx
         .work
         .run(&["destroy", "-auto-approve", "-refresh=false", "-json"]);

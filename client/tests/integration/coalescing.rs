@@ -170,7 +170,8 @@ async fn a_short_lived_token_is_renewed_before_it_expires() {
     emu.update_settings(|s| s.token_ttl_seconds = 1).unwrap();
     let client = client_without_read_reuse(&emu);
     client.verify(&management_input(), &never()).await.unwrap();
-    // Renewed a quarter of its life early: after 0.8 s the 1 s token is no longer used.
+    // Renewed a quarter of its life early: after 0.8 s the 1 s token is no longer used. The
+    // token's age is what is under test, so time has to pass; no event is waited for.
     tokio::time::sleep(std::time::Duration::from_millis(800)).await;
     client.verify(&management_input(), &never()).await.unwrap();
     let calls = emu.calls();

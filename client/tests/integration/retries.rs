@@ -4,6 +4,7 @@
 use std::time::{Duration, Instant};
 
 use crate::common::*;
+use crate::log_lines;
 use databricks_account_client::{CancellationToken, Client, ErrorKind, Limit};
 use databricks_account_emulator::{Fault, FaultRule};
 
@@ -272,21 +273,21 @@ async fn cancellation_during_a_retry_wait_returns_promptly() {
     cfg.retry_timeout = Duration::from_secs(120);
     let client = Client::new(cfg).unwrap();
     let cancel = CancellationToken::new();
-    let trigger = cancel.clone();
-    tokio::spawn(async move {
-        tokio::time::sleep(Duration::from_millis(300)).await;
-        trigger.cancel();
-    });
+    let (_logging, mut warnings) = log_lines::warnings();
+    // Cancelled once the client has logged that it waits (30 s) before the next attempt: it
+    // logs that right before the wait starts.
+    let cancel_in_the_wait = async {
+        log_lines::until_logged(&mut warnings, "retrying account API call").await;
+        cancel.cancel();
+        std::future::pending::<()>().await
+    };
+    let (account, credentials) = (account(), own_credentials());
     let started = Instant::now();
-    let err = client
-        .get_service_principal(
-            &account(),
-            SERVICE_PRINCIPAL_ID,
-            &own_credentials(),
-            &cancel,
-        )
-        .await
-        .unwrap_err();
+    let call = client.get_service_principal(&account, SERVICE_PRINCIPAL_ID, &credentials, &cancel);
+    let err = tokio::select! {
+        result = call => result.unwrap_err(),
+        () = cancel_in_the_wait => unreachable!("waits forever once it has cancelled"),
+    };
     assert_eq!(err.kind(), ErrorKind::Cancelled, "{err}");
     assert!(
         started.elapsed() < Duration::from_secs(10),
@@ -304,14 +305,23 @@ async fn cancellation_aborts_a_request_in_flight() {
     cfg.http_timeout = Duration::from_secs(60);
     let client = Client::new(cfg).unwrap();
     let cancel = CancellationToken::new();
-    let trigger = cancel.clone();
-    tokio::spawn(async move {
-        tokio::time::sleep(Duration::from_millis(300)).await;
-        trigger.cancel();
-    });
+    // Cancelled once the SCIM request is in flight: the emulator counts it on arrival, then
+    // holds it for the delay.
+    let cancel_in_flight = async {
+        while emu.calls().scim_get == 0 {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        cancel.cancel();
+        std::future::pending::<()>().await
+    };
+    let input = own_input();
     let started = Instant::now();
-    let err = client.verify(&own_input(), &cancel).await.unwrap_err();
+    let err = tokio::select! {
+        result = client.verify(&input, &cancel) => result.unwrap_err(),
+        () = cancel_in_flight => unreachable!("waits forever once it has cancelled"),
+    };
     assert_eq!(err.kind(), ErrorKind::Cancelled);
+    assert_eq!(emu.calls().scim_get, 1);
     assert!(
         started.elapsed() < Duration::from_secs(10),
         "{:?}",
