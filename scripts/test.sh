@@ -4,8 +4,32 @@
 # contract tests the official Databricks SDK for Python in target/sdk-venv), and the other
 # platforms: Windows and macOS linted, the static Linux builds and Windows built for the tests
 # that run and package them. `.ci/install-tools` installs the tools this needs.
+#
+#   bash scripts/test.sh           # everything, as CI runs it
+#   bash scripts/test.sh --quick   # the tests that need nothing but Rust (see below)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+case "${1:-}" in
+  "") ;;
+  --quick)
+    # Unit tests of every crate (with their property tests), the client's and the emulator's
+    # integration tests and the provider binary at its gRPC edge, and the docs check: no
+    # Terraform, no Python, no other platform. Targets are named, not filtered, so only these
+    # are built: a target that no longer exists is an error from cargo, and a selection that
+    # runs no test is an error from nextest. The same build as the full run (--workspace), so
+    # either reuses the other's. Many of these tests wait (a 15 s retry window, timeouts)
+    # rather than compute, so twice as many run at once as there are CPUs.
+    cpus="$(getconf _NPROCESSORS_ONLN)"
+    exec cargo nextest run --workspace --locked --no-fail-fast --profile quick \
+      --test-threads "$((cpus * 2))" \
+      --lib --bins --test integration --test grpc --test docs_up_to_date
+    ;;
+  *)
+    echo "usage: bash scripts/test.sh [--quick]" >&2
+    exit 2
+    ;;
+esac
 
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --locked -- -D warnings

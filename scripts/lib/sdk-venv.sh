@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Creates target/sdk-venv: a Python virtual environment with the official Databricks SDK, which
-# the emulator's SDK contract suite (emulator/tests/sdk/) and tests/acceptance_sdk.rs drive.
+# the emulator's SDK contract suite (emulator/tests/sdk/) and tests/acceptance/sdk.rs drive.
 # Idempotent and quick when the environment already has the pinned versions.
 #
 #   bash scripts/lib/sdk-venv.sh            # create or update

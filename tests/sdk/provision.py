@@ -8,7 +8,7 @@
 
 The account admin's credentials come from DATABRICKS_HOST, DATABRICKS_ACCOUNT_ID,
 DATABRICKS_CLIENT_ID and DATABRICKS_CLIENT_SECRET, as the SDK reads them.
-Run by tests/acceptance_sdk.rs (tests/support/sdk.rs).
+Run by tests/acceptance/sdk.rs (tests/support/sdk.rs).
 """
 
 import json

@@ -264,6 +264,16 @@ pub fn from_now(seconds: i64) -> OffsetDateTime {
     OffsetDateTime::now_utc() + Duration::seconds(seconds)
 }
 
+/// Returns once the clock has passed `at`, for tests where time passing is what is under
+/// test (a recorded expiry that is over). The provider and the emulator read the same clock;
+/// the margin covers the emulator's millisecond precision.
+pub fn wait_until_past(at: OffsetDateTime) {
+    let left = at + Duration::milliseconds(200) - OffsetDateTime::now_utc();
+    if let Ok(left) = std::time::Duration::try_from(left) {
+        std::thread::sleep(left);
+    }
+}
+
 /// Parses an RFC 3339 attribute value.
 #[track_caller]
 pub fn rfc3339(value: &serde_json::Value) -> OffsetDateTime {

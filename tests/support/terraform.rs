@@ -31,10 +31,12 @@ pub fn terraform_binary() -> PathBuf {
     });
     found.unwrap_or_else(|| {
         panic!(
-            "The acceptance tests drive the real Terraform CLI (1.11 or later), and none was \
-             found. Install it (https://developer.hashicorp.com/terraform/install, or \
-             `bash .ci/install-terraform`) and put `terraform` on PATH, or set \
-             TF_ACC_TERRAFORM_PATH to its full path."
+            "The acceptance tests drive the real Terraform CLI (1.11 or later; tested with 1.11.4), \
+             and no `terraform` was found on PATH. Nothing in this repository installs it \
+             (.ci/run only checks for it): download it from \
+             https://developer.hashicorp.com/terraform/install, put `terraform` on PATH or set \
+             TF_ACC_TERRAFORM_PATH to its full path. `bash scripts/test.sh --quick` runs the \
+             tests that need no Terraform."
         )
     })
 }
