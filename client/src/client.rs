@@ -3,6 +3,7 @@
 use std::fmt;
 use std::future::Future;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use reqwest::Method;
 use tokio_util::sync::CancellationToken;
@@ -10,7 +11,7 @@ use tokio_util::sync::CancellationToken;
 use crate::coalesce::Coalescer;
 use crate::config::{ClientConfig, ConfigError};
 use crate::credentials::ClientCredentials;
-use crate::error::{Error, ErrorKind, Operation};
+use crate::error::{Endpoint, Error, ErrorKind, Operation};
 use crate::host::{AccountHost, Cloud};
 use crate::http::Http;
 use crate::oauth::TokenCache;
@@ -155,25 +156,37 @@ impl Client {
         cancel: &CancellationToken,
     ) -> Result<DeleteOutcome, Error> {
         let session = self.session(account, credentials);
-        cancellable(cancel, Operation::SecretDeletion, async {
-            let url = session.host().url(&[
-                "api",
-                "2.0",
-                "accounts",
-                &account.account_id,
-                "servicePrincipals",
-                service_principal_id,
-                "credentials",
-                "secrets",
-                secret_id,
-            ]);
+        let url = session.host().url(&[
+            "api",
+            "2.0",
+            "accounts",
+            &account.account_id,
+            "servicePrincipals",
+            service_principal_id,
+            "credentials",
+            "secrets",
+            secret_id,
+        ]);
+        // Whether the DELETE went out: a cancellation after that cannot say whether the secret
+        // is gone.
+        let sent = AtomicBool::new(false);
+        let label = format!("{} {url}", Method::DELETE);
+        let result = cancellable(cancel, Operation::SecretDeletion, async {
+            session.token(false).await?;
+            sent.store(true, Ordering::Relaxed);
             match session.send(Method::DELETE, url, false).await {
                 Ok(_) => Ok(DeleteOutcome::Deleted),
                 Err(e) if e.kind() == ErrorKind::NotFound => Ok(DeleteOutcome::AlreadyGone),
                 Err(e) => Err(e),
             }
         })
-        .await
+        .await;
+        match result {
+            Err(e) if e.kind() == ErrorKind::Cancelled && sent.load(Ordering::Relaxed) => {
+                Err(e.in_flight(&label, Endpoint::Api))
+            }
+            other => other,
+        }
     }
 
     /// The connection check (token, service principal, secret list); see [`VerifyInput`] and

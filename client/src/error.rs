@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use crate::credentials::CredentialSource;
 use crate::failure::TransportFailure;
+use crate::host::HostOrigin;
 
 /// What went wrong, coarsely; [`Error`]'s accessors say the rest.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -36,8 +37,8 @@ pub enum ErrorKind {
     Connection,
     /// The host's TLS certificate is not trusted or not valid for the host (not retried).
     Tls,
-    /// The proxy (`HTTPS_PROXY`, `ALL_PROXY`) refused to open a tunnel to the host (not
-    /// retried: it answers the same every time).
+    /// The proxy (`HTTPS_PROXY`, `ALL_PROXY`) refused the connection or would not open a
+    /// tunnel to the host (not retried: it answers the same every time).
     Proxy,
     /// The operation's `CancellationToken` fired ([`Error::operation`] says which).
     Cancelled,
@@ -208,6 +209,10 @@ struct Inner {
     source: Option<Arc<reqwest::Error>>,
     /// Host and port of the request's URL (the port its scheme implies when none is given).
     target: Option<(String, u16)>,
+    /// Where the request's host came from.
+    host_origin: Option<HostOrigin>,
+    /// `scheme://host:port` of the proxy that was to carry the request, without user info.
+    proxy: Option<String>,
 }
 
 impl Inner {
@@ -230,6 +235,8 @@ impl Inner {
             transport: None,
             source: None,
             target: None,
+            host_origin: None,
+            proxy: None,
         }
     }
 }
@@ -247,6 +254,24 @@ impl Error {
         );
         inner.operation = Some(operation);
         Self(Arc::new(inner))
+    }
+
+    /// The request `request` to `endpoint` was in flight when the operation was cancelled.
+    pub(crate) fn in_flight(self, request: &str, endpoint: Endpoint) -> Self {
+        self.map(|i| {
+            i.request = Some(request.to_owned());
+            i.endpoint = Some(endpoint);
+        })
+    }
+
+    /// Where the request's host came from.
+    pub(crate) fn with_host_origin(self, origin: HostOrigin) -> Self {
+        self.map(|i| i.host_origin = Some(origin))
+    }
+
+    /// The proxy that was to carry the request.
+    pub(crate) fn through_proxy(self, proxy: Option<String>) -> Self {
+        self.map(|i| i.proxy = proxy)
     }
 
     /// Says which verification the error belongs to.
@@ -365,6 +390,8 @@ impl Error {
         inner.limit = Some(limit);
         inner.html = last.is_html_page();
         inner.target = last.0.target.clone();
+        inner.host_origin = last.0.host_origin;
+        inner.proxy = last.0.proxy.clone();
         inner.last = Some(last);
         Self(Arc::new(inner))
     }
@@ -469,6 +496,18 @@ impl Error {
     /// The port of the request's URL, or the one its scheme implies (443 for `https://`).
     pub fn port(&self) -> Option<u16> {
         self.0.target.as_ref().map(|(_, port)| *port)
+    }
+
+    /// Where the request's host came from (the cloud's default console, or a configured host
+    /// with or without a scheme), for a request that got no answer.
+    pub fn host_origin(&self) -> Option<HostOrigin> {
+        self.0.host_origin
+    }
+
+    /// `scheme://host:port` of the proxy from the environment that was to carry the request
+    /// (never with user info), for a request that got no answer.
+    pub fn proxy(&self) -> Option<&str> {
+        self.0.proxy.as_deref()
     }
 
     /// Whether the answer was an HTML page, i.e. not the account API at all.

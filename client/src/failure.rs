@@ -5,7 +5,7 @@ use std::error::Error as StdError;
 use std::fmt;
 use std::io;
 
-use rustls::AlertDescription;
+use rustls::{AlertDescription, CertificateError};
 
 use crate::resolve::NameNotResolved;
 
@@ -21,8 +21,10 @@ pub enum TransportFailure {
     Broken,
     /// No complete answer within the timeout of one request.
     TimedOut,
-    /// TLS: the host's certificate is not trusted, not valid for the name, or expired.
+    /// TLS: the host's certificate is not trusted, or expired.
     Certificate,
+    /// TLS: the host's certificate is valid, but for other names than the host's.
+    CertificateName,
     /// TLS: the server offers no protocol version or cipher suite this client accepts (an
     /// alert such as `protocol_version` or `handshake_failure`).
     TlsVersion,
@@ -35,6 +37,9 @@ pub enum TransportFailure {
     Handshake,
     /// The proxy for the host would not open a tunnel to it.
     ProxyTunnel,
+    /// Nothing accepted the connection at the proxy's address and port ([`crate::Error::proxy`]
+    /// names the proxy): the host itself was never reached.
+    ProxyRefused,
 }
 
 impl TransportFailure {
@@ -46,11 +51,13 @@ impl TransportFailure {
             TransportFailure::Broken => "connection_broken",
             TransportFailure::TimedOut => "timed_out",
             TransportFailure::Certificate => "tls_certificate",
+            TransportFailure::CertificateName => "tls_certificate_name",
             TransportFailure::TlsVersion => "tls_version",
             TransportFailure::NotTls => "not_tls",
             TransportFailure::HandshakeClosed => "tls_handshake_closed",
             TransportFailure::Handshake => "tls_handshake",
             TransportFailure::ProxyTunnel => "proxy_tunnel",
+            TransportFailure::ProxyRefused => "proxy_refused",
         }
     }
 
@@ -59,6 +66,7 @@ impl TransportFailure {
         matches!(
             self,
             TransportFailure::Certificate
+                | TransportFailure::CertificateName
                 | TransportFailure::TlsVersion
                 | TransportFailure::NotTls
                 | TransportFailure::HandshakeClosed
@@ -90,6 +98,9 @@ pub(crate) fn classify(e: &reqwest::Error, attempted: Attempted) -> TransportFai
     let causes = Causes::of(e);
     if let Some(tls) = causes.rustls {
         return match tls {
+            rustls::Error::InvalidCertificate(
+                CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. },
+            ) => TransportFailure::CertificateName,
             rustls::Error::InvalidCertificate(_) => TransportFailure::Certificate,
             rustls::Error::InvalidMessage(_) => TransportFailure::NotTls,
             rustls::Error::PeerIncompatible(_)
@@ -105,6 +116,10 @@ pub(crate) fn classify(e: &reqwest::Error, attempted: Attempted) -> TransportFai
         return TransportFailure::NameNotResolved;
     }
     if causes.io.contains(&io::ErrorKind::ConnectionRefused) {
+        // Through a proxy, the only connection this machine opens is to the proxy.
+        if attempted.proxied {
+            return TransportFailure::ProxyRefused;
+        }
         return TransportFailure::Refused;
     }
     if e.is_connect() {
@@ -195,9 +210,11 @@ mod tests {
             TransportFailure::HandshakeClosed,
             TransportFailure::Handshake,
             TransportFailure::ProxyTunnel,
+            TransportFailure::ProxyRefused,
+            TransportFailure::CertificateName,
         ];
         let names: std::collections::HashSet<_> = all.iter().map(|f| f.as_str()).collect();
         assert_eq!(names.len(), all.len());
-        assert_eq!(all.iter().filter(|f| f.is_tls()).count(), 5);
+        assert_eq!(all.iter().filter(|f| f.is_tls()).count(), 6);
     }
 }

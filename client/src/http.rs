@@ -15,9 +15,10 @@ use crate::envelope::{
 };
 use crate::error::{Endpoint, Error, ErrorKind, Limit};
 use crate::failure::{Attempted, TransportFailure, classify};
+use crate::host::HostOrigin;
 use crate::ratelimit::RateLimiters;
 use crate::redact::redacted_body;
-use crate::resolve::SystemResolver;
+use crate::resolve::{NameNotResolved, SystemResolver};
 use crate::retry::{self, Attempt, Backoff, Budget, Next, parse_retry_after};
 use crate::scrub::{Echoes, Sent};
 use crate::trust::TrustError;
@@ -112,6 +113,8 @@ pub(crate) struct Http {
     /// The proxies reqwest applies (from the environment), to tell a proxy's failure from the
     /// host's; `None` when the host never goes through one.
     proxies: Option<ProxyMatcher>,
+    /// Where the host of every request comes from: the configured host or the cloud's default.
+    host_origin: HostOrigin,
     /// Why `https://` requests cannot be verified (no certificate authorities at all); they
     /// are refused before they are sent.
     https_refused: Option<TrustError>,
@@ -148,6 +151,11 @@ impl Http {
             },
             http_timeout: config.http_timeout,
             proxies: (!loopback).then(ProxyMatcher::from_system),
+            host_origin: match &config.host {
+                None => HostOrigin::CloudDefault,
+                Some(host) if host.scheme_implied() => HostOrigin::ConfiguredWithoutScheme,
+                Some(_) => HostOrigin::Configured,
+            },
             https_refused: trusting.https_refused,
         })
     }
@@ -301,16 +309,17 @@ impl Http {
 
     fn transport_error(&self, label: &str, url: &str, e: reqwest::Error) -> Error {
         let parsed = url::Url::parse(url).ok();
+        let proxy = self.proxy_for(url);
         let attempted = Attempted {
             https: parsed.as_ref().is_some_and(|u| u.scheme() == "https"),
-            proxied: self.proxied(url),
+            proxied: proxy.is_some(),
         };
         let failure = classify(&e, attempted);
         let place = place(parsed.as_ref(), url);
         let cause = causes(&e);
         let kind = match failure {
             TransportFailure::TimedOut => ErrorKind::Timeout,
-            TransportFailure::ProxyTunnel => ErrorKind::Proxy,
+            TransportFailure::ProxyTunnel | TransportFailure::ProxyRefused => ErrorKind::Proxy,
             f if f.is_tls() => ErrorKind::Tls,
             _ => ErrorKind::Connection,
         };
@@ -331,6 +340,10 @@ impl Http {
             TransportFailure::Certificate => {
                 format!("the TLS certificate of {place} is not trusted ({cause})")
             }
+            TransportFailure::CertificateName => {
+                let host = parsed.as_ref().and_then(url::Url::host_str).unwrap_or(url);
+                format!("the TLS certificate of {place} is for other names than {host} ({cause})")
+            }
             TransportFailure::NotTls => format!(
                 "{place} did not answer in TLS ({cause}): the server there speaks something else, most likely plain HTTP"
             ),
@@ -346,25 +359,37 @@ impl Http {
             TransportFailure::ProxyTunnel => {
                 format!("the proxy refused to open a tunnel to {place} ({cause})")
             }
+            TransportFailure::ProxyRefused => format!(
+                "could not connect to the proxy {} for {place}: the proxy refused the connection ({cause})",
+                proxy.as_deref().unwrap_or("from the environment")
+            ),
             _ if e.is_connect() => format!("could not connect to {place} ({cause})"),
             _ => format!("the connection to {place} failed ({cause})"),
         };
         let mut err = Error::on_request(kind, label, message)
             .with_transport(failure)
             .caused_by(e)
-            .towards(parsed.as_ref());
+            .towards(parsed.as_ref())
+            .with_host_origin(self.host_origin)
+            .through_proxy(proxy);
         if failure == TransportFailure::TimedOut {
             err = err.with_limit(Limit::RequestTimeout(self.http_timeout));
         }
         err
     }
 
-    /// Whether a proxy from the environment carries requests to `url`.
-    fn proxied(&self, url: &str) -> bool {
+    /// `scheme://host:port` of the proxy from the environment that carries requests to `url`,
+    /// if one does. The matcher keeps a proxy's user info apart from its URI, so none is shown.
+    fn proxy_for(&self, url: &str) -> Option<String> {
         let (Some(proxies), Ok(uri)) = (&self.proxies, url.parse::<http::Uri>()) else {
-            return false;
+            return None;
         };
-        proxies.intercept(&uri).is_some()
+        let proxy = proxies.intercept(&uri)?;
+        let proxy = proxy.uri();
+        Some(match (proxy.scheme_str(), proxy.authority()) {
+            (Some(scheme), Some(authority)) => format!("{scheme}://{authority}"),
+            _ => proxy.to_string(),
+        })
     }
 }
 
@@ -452,6 +477,12 @@ fn causes(e: &reqwest::Error) -> String {
     let mut causes: Vec<String> = Vec::new();
     let mut source = std::error::Error::source(e);
     while let Some(s) = source {
+        // The message says already that the name does not resolve; the resolver's own words
+        // follow.
+        if s.is::<NameNotResolved>() {
+            source = s.source();
+            continue;
+        }
         let text = quote(&s.to_string());
         if !causes.iter().any(|c| c.contains(&text)) {
             causes.push(text);
@@ -496,4 +527,29 @@ fn is_loopback(host: &crate::host::AccountHost) -> bool {
 
 fn millis(d: Duration) -> u64 {
     u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::host::parse_host;
+
+    fn origin_of(host: Option<&str>) -> HostOrigin {
+        let mut config = ClientConfig::new("terraform-provider-databricks", "0.1.0").unwrap();
+        config.host = host.map(|h| parse_host(h).unwrap());
+        Http::new(&config).unwrap().host_origin
+    }
+
+    #[test]
+    fn the_host_origin_says_whether_a_host_was_configured_and_with_a_scheme() {
+        assert_eq!(origin_of(None), HostOrigin::CloudDefault);
+        assert_eq!(
+            origin_of(Some("https://127.0.0.1:1")),
+            HostOrigin::Configured
+        );
+        assert_eq!(
+            origin_of(Some("127.0.0.1:1")),
+            HostOrigin::ConfiguredWithoutScheme
+        );
+    }
 }

@@ -73,8 +73,8 @@ pub use credentials::{ClientCredentials, CredentialSource};
 pub use error::{CheckContext, Endpoint, Error, ErrorKind, Limit, Operation};
 pub use failure::TransportFailure;
 pub use host::{
-    AccountHost, Cloud, HostError, HostKind, UnknownCloud, WorkspaceHost, classify_host,
-    displayable_host, parse_host,
+    AccountHost, Cloud, HostError, HostKind, HostOrigin, UnknownCloud, WorkspaceHost,
+    classify_host, displayable_host, parse_host,
 };
 pub use scim::{ACCOUNT_ADMIN_ROLE, Role, ServicePrincipal};
 pub use secret::SecretString;

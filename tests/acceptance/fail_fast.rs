@@ -148,7 +148,7 @@ fn a_host_name_that_does_not_resolve_fails_at_once_naming_the_name_and_port() {
         &[
             "could not connect to https://nonexistent.invalid (port 443)",
             "the host name nonexistent.invalid does not resolve",
-            "The name nonexistent.invalid does not resolve: check the provider's host",
+            "Check the provider's host (or DATABRICKS_HOST, or the profile's host) for a typo",
             "Not retried",
         ],
     );

@@ -19,12 +19,42 @@ impl Cloud {
 /// A validated account console base URL, e.g. `https://accounts.cloud.databricks.com`, or an
 /// override such as `http://127.0.0.1:8080/prefix`. Always without a trailing slash, query,
 /// fragment or credentials.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Debug)]
 pub struct AccountHost {
     base: Cow<'static, str>,
     // scheme://host[:port]: what the per-host rate limiter is keyed by (a path prefix is
     // still the same server).
     rate_key: Cow<'static, str>,
+    // The input named no scheme and `https://` was assumed: a plain-HTTP server there is
+    // then explained by that default, not by what the user wrote.
+    scheme_implied: bool,
+}
+
+// Two spellings of one URL (`x` and `https://x`) are the same host.
+impl PartialEq for AccountHost {
+    fn eq(&self, other: &Self) -> bool {
+        self.base == other.base
+    }
+}
+
+impl Eq for AccountHost {}
+
+impl std::hash::Hash for AccountHost {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.base.hash(state);
+    }
+}
+
+/// Where the host of a request came from, as far as it explains a failure.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum HostOrigin {
+    /// No host was configured: the cloud's commercial account console.
+    CloudDefault,
+    /// A configured host that names its scheme.
+    Configured,
+    /// A configured host without a scheme, taken as `https://`.
+    ConfiguredWithoutScheme,
 }
 
 impl AccountHost {
@@ -33,7 +63,13 @@ impl AccountHost {
         Self {
             base: Cow::Borrowed(base),
             rate_key: Cow::Borrowed(base),
+            scheme_implied: false,
         }
+    }
+
+    /// Whether the configured text named no scheme, so `https://` was assumed.
+    pub fn scheme_implied(&self) -> bool {
+        self.scheme_implied
     }
 
     /// The base URL without a trailing slash.
@@ -168,6 +204,7 @@ pub fn parse_host(input: &str) -> Result<AccountHost, HostError> {
     Ok(AccountHost {
         base: Cow::Owned(format!("{origin}{path}")),
         rate_key: Cow::Owned(origin),
+        scheme_implied: !trimmed.contains("://"),
     })
 }
 
@@ -301,6 +338,21 @@ mod tests {
         assert_eq!(huge, HostError::TooLong(5 << 20));
         assert!(huge.to_string().len() < 200);
         assert!(parse_host(&format!("https://{}.example.com", "a".repeat(60))).is_ok());
+    }
+
+    #[test]
+    fn a_host_remembers_whether_its_scheme_was_written_but_is_the_same_host_either_way() {
+        let implied = parse_host("127.0.0.1:8443").unwrap();
+        let written = parse_host("https://127.0.0.1:8443").unwrap();
+        assert!(implied.scheme_implied());
+        assert!(!written.scheme_implied());
+        assert!(
+            !parse_host("http://127.0.0.1:8443")
+                .unwrap()
+                .scheme_implied()
+        );
+        assert!(!Cloud::Aws.default_host().scheme_implied());
+        assert_eq!(implied, written);
     }
 
     #[test]

@@ -7,7 +7,7 @@ mod cloud;
 mod shown;
 mod workspace;
 
-pub use account::{AccountHost, HostError, parse_host};
+pub use account::{AccountHost, HostError, HostOrigin, parse_host};
 pub use cloud::{Cloud, UnknownCloud};
 pub use shown::displayable_host;
 pub use workspace::{HostKind, WorkspaceHost, classify_host};

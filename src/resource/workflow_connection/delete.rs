@@ -5,7 +5,9 @@
 //! be used by anyone, so it counts as revoked (with a warning that says which way it died),
 //! and with management credentials a 404 from the delete means it is already gone.
 
-use databricks_account_client::{Account, ClientCredentials, ErrorKind};
+use databricks_account_client::{
+    Account, ClientCredentials, Endpoint, ErrorKind, TransportFailure,
+};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
@@ -98,7 +100,13 @@ pub async fn delete(ctx: &Context<'_>, prior: Value, decision: Option<Decision>)
             forgotten(dead_secret(&prior, &target, &connection, &e).into())
         }
         Err(e) => {
-            let mut d = report::client_error("Revoking the OAuth secret", &e, not_forgotten);
+            let outcome = if may_have_deleted(&e) {
+                "The connection is still recorded; the secret may or may not have been deleted: \
+                 a later destroy treats a secret Databricks refuses as already revoked."
+            } else {
+                not_forgotten
+            };
+            let mut d = report::client_error("Revoking the OAuth secret", &e, outcome);
             if e.kind() == ErrorKind::PermissionDenied {
                 let advice = match management {
                     Some(m) => format!(
@@ -118,6 +126,32 @@ pub async fn delete(ctx: &Context<'_>, prior: Value, decision: Option<Decision>)
             kept(prior, d)
         }
     }
+}
+
+/// Whether the DELETE went out and its outcome is unknown: cancelled in flight, or no definite
+/// refusal came back (a 5xx, a timeout, a broken connection). A 4xx, a failure to get a token
+/// or a connection that never opened means the secret is untouched.
+fn may_have_deleted(e: &databricks_account_client::Error) -> bool {
+    let failure = e.last_cause().unwrap_or(e);
+    if e.endpoint() != Some(Endpoint::Api) {
+        return false;
+    }
+    if e.kind() == ErrorKind::Cancelled {
+        return true;
+    }
+    if failure.status().is_some_and(|s| (400..500).contains(&s)) {
+        return false;
+    }
+    !failure.transport().is_some_and(|t| {
+        t.is_tls()
+            || matches!(
+                t,
+                TransportFailure::NameNotResolved
+                    | TransportFailure::Refused
+                    | TransportFailure::ProxyRefused
+                    | TransportFailure::ProxyTunnel
+            )
+    })
 }
 
 /// A recorded identity that cannot name a secret in a request (a state written before IDs were

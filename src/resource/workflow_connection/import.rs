@@ -150,7 +150,7 @@ async fn confirm_exists(
     let lookup_failed =
         |e| report::client_error("Importing the connection", &e, "Nothing was imported.");
     let looked_up = format!(
-        "with the provider's management credentials (client ID {})",
+        "with the provider's management credentials, client ID {}",
         management.client_id
     );
     match ctx

@@ -6,8 +6,8 @@
 use std::net::IpAddr;
 
 use databricks_account_client::{
-    CheckContext, CredentialSource, Endpoint, Error as ClientError, ErrorKind, Limit, Operation,
-    TransportFailure,
+    CheckContext, CredentialSource, Endpoint, Error as ClientError, ErrorKind, HostOrigin, Limit,
+    Operation, TransportFailure,
 };
 
 use crate::protocol::diagnostics::Diagnostic;
@@ -104,22 +104,42 @@ fn no_answer(transport: TransportFailure, failure: &ClientError) -> String {
         .port()
         .map_or_else(String::new, |p| format!(" port {p}"));
     match transport {
-        TransportFailure::NameNotResolved => format!(
-            "The name {host} does not resolve: check the provider's host (or DATABRICKS_HOST, \
-             or the profile's host) for a typo, and this machine's DNS. Not retried: a name \
-             that does not resolve will not start to."
-        ),
+        // The client's message says already that the name does not resolve.
+        TransportFailure::NameNotResolved
+            if failure.host_origin() == Some(HostOrigin::CloudDefault) =>
+        {
+            "No host is configured, so this is the account console's own name: check this \
+             machine's DNS and network, and the proxy settings (HTTPS_PROXY / ALL_PROXY). Not \
+             retried."
+                .to_owned()
+        }
+        TransportFailure::NameNotResolved => "Check the provider's host (or DATABRICKS_HOST, or \
+             the profile's host) for a typo, and this machine's DNS. Not retried."
+            .to_owned(),
+        // The client's message says already how long a refused connection was retried.
         TransportFailure::Refused => format!(
             "Nothing accepts connections on {host}{port}: check the port and the scheme \
-             (http:// or https://) of the provider's host, and that the server is running. A \
-             refused connection is retried for 15 s at most."
+             (http:// or https://) of the provider's host, and that the server is running."
         ),
-        TransportFailure::NotTls if is_loopback(host) => format!(
-            "The server on {host}{port} speaks plain HTTP, and a host without a scheme means \
-             https://: for a local emulator without TLS, set the provider's host to \
-             \"http://{host}{}\". Not retried.",
-            failure.port().map_or_else(String::new, |p| format!(":{p}"))
+        TransportFailure::ProxyRefused => format!(
+            "The proxy {} refused the connection, so {host} was never reached: check \
+             HTTPS_PROXY / ALL_PROXY (HTTP_PROXY for an http:// host), or list the host in \
+             NO_PROXY to connect without the proxy. Not retried.",
+            failure.proxy().unwrap_or("from the environment")
         ),
+        // The client's message says already that the server speaks something else than TLS.
+        TransportFailure::NotTls if is_loopback(host) => {
+            let implied = if failure.host_origin() == Some(HostOrigin::ConfiguredWithoutScheme) {
+                "A host without a scheme means https://. "
+            } else {
+                ""
+            };
+            format!(
+                "{implied}For a local emulator without TLS, set the provider's host to \
+                 \"http://{host}{}\". Not retried.",
+                failure.port().map_or_else(String::new, |p| format!(":{p}"))
+            )
+        }
         TransportFailure::NotTls => format!(
             "The server on {host}{port} does not speak HTTPS: check the port and the scheme of \
              the provider's host. Not retried."
@@ -137,6 +157,14 @@ fn no_answer(transport: TransportFailure, failure: &ClientError) -> String {
         TransportFailure::Handshake => {
             "Check that the provider's host names an HTTPS server. Not retried.".to_owned()
         }
+        TransportFailure::CertificateName if is_loopback(host) => format!(
+            "Check that the provider's host names the server you mean: a local emulator's \
+             certificate covers localhost, 127.0.0.1 and ::1, not {host}. Not retried."
+        ),
+        TransportFailure::CertificateName => format!(
+            "Check that the provider's host names the server you mean: the server on \
+             {host}{port} presents a certificate for other names. Not retried."
+        ),
         TransportFailure::Certificate => "If the host uses a private certificate authority, \
              point SSL_CERT_FILE at its CA certificate (PEM). Not retried."
             .to_owned(),
