@@ -8,6 +8,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod client_messages;
 mod create_failures;
 mod drift;
 mod examples;

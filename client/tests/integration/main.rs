@@ -9,6 +9,7 @@ mod log_lines;
 mod coalescing;
 mod errors;
 mod logging;
+mod messages;
 mod operations;
 mod paging;
 mod retries;

@@ -1,13 +1,10 @@
 //! The facts an error carries for its wording: where the host came from (configured with or
 //! without a scheme), a failure stated once in the message, and whether a cancelled secret
 //! deletion had sent its DELETE.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
-mod common;
 
 use std::time::Duration;
 
-use common::*;
+use crate::common::*;
 use databricks_account_client::{
     Client, Endpoint, ErrorKind, HostOrigin, Operation, TransportFailure, parse_host,
 };

@@ -3,16 +3,13 @@
 //! mentioned only for a host written without one; a retry window and an unresolvable name are
 //! each stated once; a certificate for other names is not sent to SSL_CERT_FILE; a revoke whose
 //! DELETE went out does not claim that nothing was deleted.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
-mod support;
 
 use std::net::{Ipv4Addr, SocketAddr};
 
+use crate::support::connection::{Connection, Fixture, diagnostic, quote};
+use crate::support::terraform::{Output, Workdir, required_providers};
+use crate::support::unreachable::free_port;
 use databricks_account_emulator::{Emulator, Fault, FaultRule, Options, Seed, canonical};
-use support::connection::{Connection, Fixture, diagnostic, quote};
-use support::terraform::{Output, Workdir, required_providers};
-use support::unreachable::free_port;
 
 const VERIFY_FAILED: &str = "Verifying the connection failed";
 
