@@ -17,7 +17,7 @@ use super::Context;
 use super::attributes::Attr;
 use super::model::{self, Target, label};
 use super::report;
-use super::revoke::Decision;
+use super::revoke::{Decision, FORGET_WITHOUT_DESTROY};
 
 /// `decision` comes from the plan; without one (a plan made without it) the flag decides.
 pub async fn delete(ctx: &Context<'_>, prior: Value, decision: Option<Decision>) -> ApplyResponse {
@@ -69,7 +69,7 @@ pub async fn delete(ctx: &Context<'_>, prior: Value, decision: Option<Decision>)
                          stored) and the provider has no management credentials for account {}. \
                          Configure the provider's account_id, client_id and client_secret, or set \
                          revoke_secret_on_destroy = false and apply before destroying. \
-                         {not_forgotten}",
+                         {FORGET_WITHOUT_DESTROY} {not_forgotten}",
                         target.account_id
                     ),
                 )
@@ -98,7 +98,12 @@ pub async fn delete(ctx: &Context<'_>, prior: Value, decision: Option<Decision>)
             forgotten(dead_secret(&prior, &target, &connection, &e).into())
         }
         Err(e) => {
-            let mut d = report::client_error("Revoking the OAuth secret", &e, not_forgotten);
+            let mut d = report::client_error(
+                "Revoking the OAuth secret",
+                &e,
+                not_forgotten,
+                target.client_id.as_deref(),
+            );
             if e.kind() == ErrorKind::PermissionDenied {
                 let advice = match management {
                     Some(m) => format!(
@@ -113,7 +118,7 @@ pub async fn delete(ctx: &Context<'_>, prior: Value, decision: Option<Decision>)
                              before destroying."
                         .to_owned(),
                 };
-                d.detail = format!("{} {advice}", d.detail);
+                d.detail = format!("{} {advice} {FORGET_WITHOUT_DESTROY}", d.detail);
             }
             kept(prior, d)
         }
