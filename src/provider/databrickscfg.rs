@@ -166,7 +166,7 @@ impl Profile {
         {
             return Err(Unusable::InvalidValue {
                 key: key::HOST,
-                reason,
+                reason: format!("is not an account host this provider can use: {reason}"),
             });
         }
         Ok(AccountProfile {

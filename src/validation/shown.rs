@@ -7,7 +7,8 @@ use databricks_account_client::{AccountHost, displayable_host, parse_host};
 
 /// Whether `s` looks like a secret rather than an ID: a Databricks OAuth secret (`dose` and
 /// dozens of letters and digits), or a long token of random letters and digits. IDs are
-/// UUIDs, decimal or hexadecimal digits, so neither shape is a mistyped ID.
+/// UUIDs, decimal or hexadecimal digits, so neither shape is a mistyped ID, and neither is a
+/// path of them such as a connection ID (`aws/<account>/<principal>/<secret>`).
 pub fn looks_like_secret(s: &str) -> bool {
     let t = s.trim();
     let tokenish = t.bytes().all(|b| {
@@ -16,10 +17,23 @@ pub fn looks_like_secret(s: &str) -> bool {
     let databricks = t.len() >= 20 && t.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("dose"));
     let random = t.len() >= 32
         && tokenish
+        && !is_path_of_ids(t)
         && t.bytes().any(|b| b.is_ascii_digit())
         && t.bytes()
             .any(|b| b.is_ascii_alphabetic() && !b.is_ascii_hexdigit());
     (databricks && tokenish) || random
+}
+
+/// `/`-separated parts that are each an ID (hexadecimal or decimal digits, a UUID) or a word
+/// (letters): a connection ID, or one with a part too many. A base64 secret that happens to
+/// hold a `/` has parts that mix letters, digits, `+` and `=`, which are neither.
+fn is_path_of_ids(t: &str) -> bool {
+    let id = |p: &str| p.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-');
+    let word = |p: &str| {
+        p.bytes()
+            .all(|b| b.is_ascii_alphabetic() || matches!(b, b'-' | b'_'))
+    };
+    t.contains('/') && t.split('/').all(|p| id(p) || word(p))
 }
 
 /// `"value"` (with control characters escaped), or a note that it looks like a secret.
@@ -79,6 +93,27 @@ mod tests {
             assert!(!looks_like_secret(id), "{id}");
         }
         assert_eq!(shown_value("a\u{7}b"), "\"a\\u{7}b\"");
+    }
+
+    #[test]
+    fn connection_ids_are_not_secrets_and_secrets_with_slashes_still_are() {
+        for id in [
+            "aws/0d2a7b1c-1234-4abc-9def-0123456789ab/2323502488275632/09094e3230c8",
+            "aws/0d2a7b1c-1234-4abc-9def-0123456789ab/2323502488275632/09094e3230c8/extra",
+            "0d2a7b1c-1234-4abc-9def-0123456789ab/2323502488275632/09094e3230c8",
+            "gcp/0d2a7b1c-1234-4abc-9def-0123456789ab//09094e3230c8/",
+        ] {
+            assert!(!looks_like_secret(id), "{id}");
+            assert_eq!(shown_value(id), format!("{id:?}"));
+        }
+        for secret in [
+            "dose1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e/extra",
+            "q8Zk3/vX9pLmN2rT7yWb4Hs1Jd6Fg0Ca5Ee+Uo==",
+            "x8ipcf0482bcaah6b3dfcb3fb217461f8b83zq/aws",
+        ] {
+            assert!(looks_like_secret(secret), "{secret}");
+            assert!(!shown_value(secret).contains(secret));
+        }
     }
 
     #[test]

@@ -22,6 +22,7 @@ mod leaks;
 mod lifecycle;
 mod logs;
 mod management;
+mod messages;
 mod profiles;
 mod provider_config;
 mod proxy;

@@ -40,12 +40,16 @@ pub(crate) fn token_refused(
     }
 }
 
+/// A 403 for the connection's own token: the principal refused is the one the client ID signs
+/// in as, which is the connection's principal only if the client ID is its application ID (the
+/// 403 keeps that from being compared).
 pub(super) fn not_admin_403(input: &VerifyInput, what: &str, e: &Error) -> CheckFailure {
+    let client_id = input.client_id.as_deref().unwrap_or_default();
+    let sp = &input.service_principal_id;
     CheckFailure {
         status: VerifyStatus::NotAccountAdmin,
         reason: format!(
-            "the credentials are valid, but {what} refused service principal {} (HTTP 403{}): it lacks the Account Admin role; grant the role in the account console (Roles tab)",
-            input.service_principal_id,
+            "the credentials are valid, but {what} refused the call for service principal {sp} made as client ID {client_id} (HTTP 403{}): the service principal that client ID {client_id} belongs to lacks the Account Admin role; grant that principal the role in the account console (Roles tab). If client ID {client_id} is not service principal {sp}'s application ID, the client ID belongs to another principal: check client_id",
             e.code().map(|c| format!(", {c}")).unwrap_or_default()
         ),
     }

@@ -558,13 +558,11 @@ mod tests {
         assert_eq!(s.host.as_ref().unwrap().as_str(), "http://127.0.0.1:7");
         assert!(w.is_empty());
 
-        // Anything less is silence: workspace, token, missing secret, bad IDs, no file.
+        // Anything less is silence: workspace, token, missing secret, no file.
         for text in [
             format!("[DEFAULT]\nhost = {AZURE_WS}\ntoken = dapi123\n"),
             format!("[DEFAULT]\naccount_id = {ACC}\ntoken = dapi123\n"),
             format!("[DEFAULT]\naccount_id = {ACC}\nclient_id = {CID}\n"),
-            section("DEFAULT", None, "acc-1", CID, "dose"),
-            section("DEFAULT", Some("http://10.0.0.1"), ACC, CID, "dose"),
             section("other", None, ACC, CID, "dose"),
             "[broken\n".to_string(),
         ] {
@@ -572,6 +570,41 @@ mod tests {
             let (s, w) = run(&config(&[]), env_of(vec![home_var(&home)])).unwrap();
             assert!(s.management.is_none(), "{text}");
             assert!(w.is_empty(), "{text}: {w:?}");
+        }
+        // Account-level credentials with a malformed value are not used, and a warning says
+        // which value, without the host's user info.
+        for (text, mention) in [
+            (
+                section("DEFAULT", None, "acc-1", CID, "dose"),
+                "`account_id` must be a UUID",
+            ),
+            (
+                section("DEFAULT", Some("http://10.0.0.1"), ACC, CID, "dose"),
+                "`host` is not an account host this provider can use: ",
+            ),
+            (
+                section(
+                    "DEFAULT",
+                    Some("https://admin:pw@accounts.example.com"),
+                    ACC,
+                    CID,
+                    "dose",
+                ),
+                "`host` is not an account host this provider can use: ",
+            ),
+        ] {
+            let home = home_with(&text);
+            let (s, w) = run(&config(&[]), env_of(vec![home_var(&home)])).unwrap();
+            assert!(s.management.is_none(), "{text}");
+            assert_eq!(summaries(&w), vec![PROFILE_INVALID_VALUE], "{text}");
+            for part in [
+                mention,
+                "profile \"DEFAULT\" in ",
+                "without management credentials",
+            ] {
+                assert!(w[0].detail.contains(part), "{part:?} in {}", w[0].detail);
+            }
+            assert!(!w[0].detail.contains("admin:pw"), "{}", w[0].detail);
         }
         let empty = tempfile::tempdir().unwrap();
         let (s, w) = run(&config(&[]), env_of(vec![home_var(&empty)])).unwrap();

@@ -1,6 +1,7 @@
 //! Which Databricks config profile supplies settings, if any, and what to say when the one
 //! asked for cannot: an error when the `profile` argument asked, a warning when only
-//! DATABRICKS_CONFIG_PROFILE did, silence for an unasked `DEFAULT`.
+//! DATABRICKS_CONFIG_PROFILE did, or when an unasked `DEFAULT` is an account-level profile with
+//! a malformed value; silence for any other unasked `DEFAULT`.
 
 use std::path::PathBuf;
 
@@ -23,7 +24,9 @@ enum Asked {
     /// By DATABRICKS_CONFIG_PROFILE, often set for the official provider: a warning, and the
     /// profile is ignored.
     Variable,
-    /// Nobody asked: `DEFAULT`, used only when it is complete; anything else is silence.
+    /// Nobody asked: `DEFAULT`, used only when it is complete. One that has account-level
+    /// credentials with a malformed value is a warning (its owner meant it for account APIs);
+    /// anything else is silence.
     Unasked,
 }
 
@@ -47,7 +50,8 @@ fn expand_home(path: &str, home: Option<&str>) -> Option<PathBuf> {
 /// The profile to use, if any: the one `profile` or DATABRICKS_CONFIG_PROFILE names, else
 /// `DEFAULT` when it is a complete account-level profile (and nothing is configured
 /// elsewhere). A profile that cannot be used is an error when the argument asked for it, a
-/// warning when the variable did (it is then ignored), and silence for `DEFAULT`.
+/// warning when the variable did (it is then ignored); for an unasked `DEFAULT`, a warning only
+/// when a value of its account-level credentials is malformed.
 pub(super) fn load_profile(
     arg: &dyn Fn(ProviderAttr) -> Option<String>,
     var: &dyn Fn(ProviderAttr) -> Option<String>,
@@ -120,6 +124,13 @@ pub(super) fn load_profile(
             Some(Loaded { reference, creds })
         }
         Err(why) => {
+            // A malformed value does not make the secret beside it any safer to leave writable.
+            if matches!(why, Unusable::InvalidValue { .. })
+                && found.client_secret.is_some()
+                && let Some(mode) = parsed.writable_by_others()
+            {
+                diags.push(writable_by_others(&reference, mode));
+            }
             let at = reference.describe();
             let (summary, what) = match why {
                 Unusable::WorkspaceLevel => (
@@ -157,10 +168,10 @@ pub(super) fn load_profile(
                         )
                     },
                 ),
-                Unusable::InvalidValue { key, reason } => (
-                    PROFILE_INVALID_VALUE,
-                    format!("In the {at}, `{key}` {reason}."),
-                ),
+                Unusable::InvalidValue { key, reason } => {
+                    report.invalid_value(diags, format!("In the {at}, `{key}` {reason}."));
+                    return None;
+                }
             };
             report.profile_problem(diags, summary, what);
             None
@@ -242,6 +253,26 @@ impl Report<'_> {
             Asked::Variable => diags.push(self.variable_warning(summary, &what)),
             Asked::Unasked => {}
         }
+    }
+
+    /// An account-level profile with a malformed value: as any unusable profile, and for an
+    /// unasked `DEFAULT` a warning too, since its owner meant it for account APIs and would
+    /// otherwise never learn why the provider goes on without management credentials.
+    fn invalid_value(&self, diags: &mut Diagnostics, what: String) {
+        if self.asked != Asked::Unasked {
+            self.profile_problem(diags, PROFILE_INVALID_VALUE, what);
+            return;
+        }
+        diags.push(Diagnostic::warning(
+            PROFILE_INVALID_VALUE,
+            format!(
+                "{what} Nothing asked for profile \"{}\": it is read because nothing else \
+                 configures the provider, and it is ignored, so the provider goes on without \
+                 management credentials. Correct the value, or set the provider's account_id, \
+                 client_id and client_secret.",
+                self.name
+            ),
+        ));
     }
 
     fn variable_warning(&self, summary: &str, what: &str) -> Diagnostic {

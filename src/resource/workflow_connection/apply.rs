@@ -110,7 +110,13 @@ async fn verify_and_record(
     let mut outcome = match ctx.client.verify(&input, &ctx.cancel).await {
         Ok(outcome) => outcome,
         Err(e) => {
-            return Err(report::client_error("Verifying the connection", &e, not_recorded).into());
+            return Err(report::client_error(
+                "Verifying the connection",
+                &e,
+                not_recorded,
+                target.client_id.as_deref(),
+            )
+            .into());
         }
     };
     if outcome.status == VerifyStatus::CredentialsRejected

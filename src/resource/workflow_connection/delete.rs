@@ -19,7 +19,7 @@ use super::Context;
 use super::attributes::Attr;
 use super::model::{self, Target, label};
 use super::report;
-use super::revoke::Decision;
+use super::revoke::{Decision, FORGET_WITHOUT_DESTROY};
 
 /// `decision` comes from the plan; without one (a plan made without it) the flag decides.
 pub async fn delete(ctx: &Context<'_>, prior: Value, decision: Option<Decision>) -> ApplyResponse {
@@ -71,7 +71,7 @@ pub async fn delete(ctx: &Context<'_>, prior: Value, decision: Option<Decision>)
                          stored) and the provider has no management credentials for account {}. \
                          Configure the provider's account_id, client_id and client_secret, or set \
                          revoke_secret_on_destroy = false and apply before destroying. \
-                         {not_forgotten}",
+                         {FORGET_WITHOUT_DESTROY} {not_forgotten}",
                         target.account_id
                     ),
                 )
@@ -106,7 +106,12 @@ pub async fn delete(ctx: &Context<'_>, prior: Value, decision: Option<Decision>)
             } else {
                 not_forgotten
             };
-            let mut d = report::client_error("Revoking the OAuth secret", &e, outcome);
+            let mut d = report::client_error(
+                "Revoking the OAuth secret",
+                &e,
+                outcome,
+                target.client_id.as_deref(),
+            );
             if e.kind() == ErrorKind::PermissionDenied {
                 let advice = match management {
                     Some(m) => format!(
@@ -121,7 +126,7 @@ pub async fn delete(ctx: &Context<'_>, prior: Value, decision: Option<Decision>)
                              before destroying."
                         .to_owned(),
                 };
-                d.detail = format!("{} {advice}", d.detail);
+                d.detail = format!("{} {advice} {FORGET_WITHOUT_DESTROY}", d.detail);
             }
             kept(prior, d)
         }

@@ -147,8 +147,14 @@ async fn confirm_exists(
     secret: &str,
 ) -> Result<(), Diagnostic> {
     let credentials = management.credentials();
-    let lookup_failed =
-        |e| report::client_error("Importing the connection", &e, "Nothing was imported.");
+    let lookup_failed = |e| {
+        report::client_error(
+            "Importing the connection",
+            &e,
+            "Nothing was imported.",
+            None,
+        )
+    };
     let looked_up = format!(
         "with the provider's management credentials, client ID {}",
         management.client_id
@@ -202,7 +208,9 @@ fn unchecked_warning(account: &str, sp: &str, secret: &str) -> Diagnostic {
             "The provider has no management credentials for account {account}, so the import \
              could not look up service principal {sp} and OAuth secret {secret}; the connection \
              is recorded with status \"{}\". The next plan shows an in-place update that \
-             verifies the client_id and client secret of the configuration against them. If \
+             verifies the client_id and client secret of the configuration against them, or a \
+             replacement if the configuration's cloud_provider, account_id, \
+             service_principal_id or secret_id differs from the import ID. If \
              they do not match (another principal's client ID, a wrong secret, a principal or \
              secret that does not exist), that apply fails, changes nothing, and the connection \
              stays \"{}\" until the configuration is corrected or the record is removed with \

@@ -57,7 +57,7 @@ pub fn plan(request: PlanRequest, ctx: &PlanContext<'_>) -> PlanResponse {
         if replaced.is_empty() {
             plan_update(&prior_state, planned, ctx.ledger)
         } else {
-            plan_replacement(&prior_state, planned, replaced, ctx.ledger)
+            plan_replacement(&prior_state, planned, replaced, ctx)
         }
     };
     let planned = &planned_response.planned_state;
@@ -89,7 +89,9 @@ fn plan_destroy(prior: &Value, ctx: &PlanContext<'_>) -> PlanResponse {
     match ctx.ledger.destroy(prior) {
         Ok(decision) => {
             if decision == revoke::Decision::Revoke {
-                response.diagnostics.push(revocation_warning(prior, false));
+                response
+                    .diagnostics
+                    .push(revocation_warning(prior, false, ctx.management));
             }
             response.planned_private = revoke::encode(&decision);
         }
@@ -99,13 +101,33 @@ fn plan_destroy(prior: &Value, ctx: &PlanContext<'_>) -> PlanResponse {
 }
 
 /// Says, in the plan, that applying it deletes an OAuth secret: whatever else uses the secret
-/// and this plan cannot see loses access with it.
-fn revocation_warning(prior: &Value, replacing: bool) -> Diagnostic {
+/// and this plan cannot see loses access with it. When the last refresh found the secret
+/// already gone or refused, says instead that nothing will be revoked.
+fn revocation_warning(
+    prior: &Value,
+    replacing: bool,
+    management: Option<Option<&Management>>,
+) -> Diagnostic {
     let what = |attr| model::text(prior, attr).unwrap_or("(unknown)");
     let destroy = if replacing {
         "replacing this connection destroys the recorded one, which"
     } else {
         "destroying this connection"
+    };
+    if let Some(nothing) = nothing_to_revoke(prior, management) {
+        return Diagnostic::warning(
+            format!("{} ({})", nothing.summary, model::label(prior)),
+            format!(
+                "revoke_secret_on_destroy is true, but the last refresh found that {}, so \
+                 {destroy} revokes nothing: {}",
+                nothing.found, nothing.outcome
+            ),
+        );
+    }
+    let keep = if replacing {
+        String::new()
+    } else {
+        format!(" {}", revoke::FORGET_WITHOUT_DESTROY)
     };
     Diagnostic::warning(
         format!("OAuth secret will be revoked ({})", model::label(prior)),
@@ -115,12 +137,92 @@ fn revocation_warning(prior: &Value, replacing: bool) -> Diagnostic {
              access with it, including what this plan cannot see: connections in other \
              Terraform workspaces or configurations, under another provider alias, left out by \
              -target, or set up by hand in Okta Workflows. To keep the secret, set \
-             revoke_secret_on_destroy = false and apply that first.",
+             revoke_secret_on_destroy = false and apply that first.{keep}",
             what(Attr::SecretId),
             what(Attr::ServicePrincipalId),
             what(Attr::AccountId),
         ),
     )
+}
+
+/// A secret the last refresh found gone or refused, and what the delete does with it.
+struct NothingToRevoke {
+    summary: &'static str,
+    /// Completes "the last refresh found that …".
+    found: String,
+    /// What the delete does instead, as sentences.
+    outcome: String,
+}
+
+/// What the delete does for the recorded status, when that is not a revocation: a secret or
+/// principal that is gone counts as revoked (a 404, or a refused token, on delete), and so
+/// does a secret Databricks refuses when the delete can only sign in with it. With management
+/// credentials for the account, a refused secret may still exist (deactivated) and is deleted.
+fn nothing_to_revoke(
+    prior: &Value,
+    management: Option<Option<&Management>>,
+) -> Option<NothingToRevoke> {
+    let what = |attr| model::text(prior, attr).unwrap_or("(unknown)");
+    let status = Status::parse(model::text(prior, Attr::Status)?)?;
+    let gone = "Databricks has nothing left to delete, so the destroy counts the secret as \
+                revoked and forgets the connection."
+        .to_owned();
+    match status {
+        Status::ServicePrincipalNotFound => Some(NothingToRevoke {
+            summary: "OAuth secret already gone",
+            found: format!(
+                "service principal {} no longer exists (status \"{status}\"), and its secrets \
+                 went with it",
+                what(Attr::ServicePrincipalId)
+            ),
+            outcome: gone,
+        }),
+        Status::SecretNotFound => Some(NothingToRevoke {
+            summary: "OAuth secret already gone",
+            found: format!(
+                "OAuth secret {} no longer exists (status \"{status}\")",
+                what(Attr::SecretId)
+            ),
+            outcome: gone,
+        }),
+        Status::CredentialsRejected | Status::SecretExpired => {
+            let account = model::text(prior, Attr::AccountId)?;
+            // Only without management credentials for the account is the refused secret all
+            // the delete can sign in with.
+            if management?.is_some_and(|m| m.is_for(account)) {
+                return None;
+            }
+            let (summary, found) = if status == Status::SecretExpired {
+                (
+                    "OAuth secret already expired",
+                    format!(
+                        "OAuth secret {} has expired (status \"{status}\")",
+                        what(Attr::SecretId)
+                    ),
+                )
+            } else {
+                (
+                    "OAuth secret already refused",
+                    format!(
+                        "Databricks refuses client ID {} with this secret (status \"{status}\")",
+                        what(Attr::ClientId)
+                    ),
+                )
+            };
+            Some(NothingToRevoke {
+                summary,
+                found,
+                outcome: "without management credentials for the account the destroy can \
+                          only sign in with that secret; Databricks refuses it, so the secret \
+                          counts as revoked and the connection is forgotten. A deactivated \
+                          secret, or the secret of a deactivated principal, still exists: if \
+                          either may be activated again, delete the secret in the account \
+                          console."
+                    .to_owned(),
+            })
+        }
+        _ => None,
+    }
 }
 
 /// A create, or the second plan call of a replacement, whose prior private data is the first
@@ -160,8 +262,9 @@ fn plan_replacement(
     prior: &Value,
     mut planned: Value,
     replaced: Vec<AttributePath>,
-    ledger: &Ledger,
+    ctx: &PlanContext<'_>,
 ) -> PlanResponse {
+    let ledger = ctx.ledger;
     plan_verification(&mut planned);
     let decision = if revokes_on_destroy(prior) {
         ledger.replace(prior, &planned).map(Some)
@@ -175,7 +278,9 @@ fn plan_replacement(
     match decision {
         Ok(Some(decision)) => {
             if decision == revoke::Decision::Revoke {
-                response.diagnostics.push(revocation_warning(prior, true));
+                response
+                    .diagnostics
+                    .push(revocation_warning(prior, true, ctx.management));
             }
             response.planned_private = revoke::encode(&decision);
         }
@@ -245,16 +350,20 @@ fn cannot_revoke_write_only(object: &Value, destroying: bool) -> Diagnostic {
     let (lead, severity_note) = if destroying {
         (
             format!("This plan destroys {}", model::label(object)),
-            "Nothing was changed. Configure the provider's management credentials \
-             (account_id, client_id, client_secret) for this account, or set \
-             revoke_secret_on_destroy = false and apply that first.",
+            format!(
+                "Nothing was changed. Configure the provider's management credentials \
+                 (account_id, client_id, client_secret) for this account, or set \
+                 revoke_secret_on_destroy = false and apply that first. {}",
+                revoke::FORGET_WITHOUT_DESTROY
+            ),
         )
     } else {
         (
             format!("{} is planned", model::label(object)),
             "Its destroy will fail until the provider has management credentials \
              (account_id, client_id, client_secret) for this account, or until \
-             revoke_secret_on_destroy is false.",
+             revoke_secret_on_destroy is false."
+                .to_owned(),
         )
     };
     let detail = format!(
@@ -694,6 +803,91 @@ mod tests {
         model::set(&mut moved, Attr::CloudProvider, model::string("gcp"));
         let r = run(recorded(&revoking), moved);
         assert!(r.diagnostics.is_empty(), "{:?}", r.diagnostics);
+    }
+
+    #[test]
+    fn a_destroy_of_a_secret_found_gone_or_refused_says_nothing_will_be_revoked() {
+        let with_status = |status: Status| {
+            let mut prior = recorded(&config(&[(Attr::RevokeSecretOnDestroy, Value::Bool(true))]));
+            model::set_status(&mut prior, status);
+            prior
+        };
+        let management = Management {
+            account_id: ACC.to_uppercase(),
+            client_id: "6f7c4a1e-2b3d-4e5f-8a9b-0c1d2e3f4a5b".into(),
+            client_secret: "dose-m".to_owned().into(),
+        };
+        let summary = |status: Status, management: Option<Option<&Management>>| {
+            let r = plan(
+                PlanRequest {
+                    prior_state: with_status(status),
+                    proposed_new_state: Value::Null,
+                    config: Value::Null,
+                    prior_private: Vec::new(),
+                    capabilities: ClientCapabilities::default(),
+                },
+                &PlanContext {
+                    ledger: &Ledger::default(),
+                    management,
+                },
+            );
+            assert_eq!(revoke::decode(&r.planned_private), Some(Decision::Revoke));
+            let w = r.diagnostics.iter().next().expect("a warning");
+            (w.summary.clone(), w.detail.clone())
+        };
+        let without = Some(None);
+        let with = Some(Some(&management));
+        for (status, management, wanted) in [
+            (
+                Status::CredentialsRejected,
+                without,
+                "OAuth secret already refused",
+            ),
+            (Status::SecretNotFound, without, "OAuth secret already gone"),
+            (Status::SecretNotFound, with, "OAuth secret already gone"),
+            (
+                Status::ServicePrincipalNotFound,
+                with,
+                "OAuth secret already gone",
+            ),
+            // Management credentials delete a refused secret that still exists (deactivated).
+            (
+                Status::CredentialsRejected,
+                with,
+                "OAuth secret will be revoked",
+            ),
+            (
+                Status::CredentialsRejected,
+                None,
+                "OAuth secret will be revoked",
+            ),
+            (Status::Verified, without, "OAuth secret will be revoked"),
+            (
+                Status::SecretExpired,
+                without,
+                "OAuth secret already expired",
+            ),
+            (Status::SecretExpired, with, "OAuth secret will be revoked"),
+            (
+                Status::NotAccountAdmin,
+                without,
+                "OAuth secret will be revoked",
+            ),
+        ] {
+            let (summary, detail) = summary(status, management);
+            assert_eq!(
+                summary,
+                format!("{wanted} (connection \"conn\")"),
+                "{status:?}"
+            );
+            if !wanted.ends_with("revoked") {
+                assert!(detail.contains("revokes nothing"), "{detail}");
+                assert!(
+                    detail.contains(&format!("(status \"{status}\")")),
+                    "{detail}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -89,6 +89,7 @@ pub async fn read(ctx: &Context<'_>, request: ReadRequest) -> ReadResponse {
                     &format!("Re-checking {connection}"),
                     &e,
                     "Nothing was changed.",
+                    target.client_id.as_deref(),
                 )
                 .into(),
             );

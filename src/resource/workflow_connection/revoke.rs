@@ -219,9 +219,17 @@ impl Ledger {
 
 const HOW_TO_PROCEED: &str = "To go on, set revoke_secret_on_destroy = false on the connection \
     that is destroyed and apply that first (if it is no longer in the configuration, add it \
-    back for that apply, or remove it from the state with `terraform state rm`). If connections \
-    only moved between `count` indexes, keep each at its address instead: a `moved` block, or \
-    `for_each` keyed by something stable.";
+    back for that apply, forget it with a `removed` block whose lifecycle has destroy = false \
+    (Terraform 1.7 or later), or remove it from the state with `terraform state rm`). If \
+    connections only moved between `count` indexes, keep each at its address instead: a `moved` \
+    block, or `for_each` keyed by something stable.";
+
+/// How to keep the secret of a connection whose resource block is already gone: setting the
+/// flag needs the block back, a `removed` block does not.
+pub const FORGET_WITHOUT_DESTROY: &str = "If the resource block is already gone from the \
+    configuration, a `removed` block forgets the connection without destroying it, and the \
+    secret stays (Terraform 1.7 or later): removed { from = databricks_workflow_connection.<name> \
+    lifecycle { destroy = false } }.";
 
 /// Two objects with the same name and ID: a connection that moved to another address (a
 /// `count` index shift), or an earlier object of the same connection left by a

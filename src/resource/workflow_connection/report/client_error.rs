@@ -13,14 +13,21 @@ use databricks_account_client::{
 use crate::protocol::diagnostics::Diagnostic;
 
 /// A call that could not complete: network, retries exhausted, management credentials,
-/// cancellation. `context` is a sentence that says what happened to the record.
-pub fn client_error(operation: &str, error: &ClientError, context: &str) -> Diagnostic {
+/// cancellation. `context` is a sentence that says what happened to the record;
+/// `connection_client_id` is the connection's client ID where it is known, which tells whether
+/// a management principal refused for a missing role is the connection's own.
+pub fn client_error(
+    operation: &str,
+    error: &ClientError,
+    context: &str,
+    connection_client_id: Option<&str>,
+) -> Diagnostic {
     let summary = match error.kind() {
         ErrorKind::Cancelled => format!("{operation} was cancelled"),
         _ => format!("{operation} failed"),
     };
     let mut detail = full_stop(&what_happened(error));
-    if let Some(advice) = advice(error) {
+    if let Some(advice) = advice(error, connection_client_id) {
         detail = format!("{detail} {advice}");
     }
     Diagnostic::error(
@@ -61,7 +68,7 @@ fn what_happened(e: &ClientError) -> String {
 }
 
 /// What to do, for the failure behind the error (the last one when retries gave up).
-fn advice(e: &ClientError) -> Option<String> {
+fn advice(e: &ClientError, connection_client_id: Option<&str>) -> Option<String> {
     if let Some(Limit::OperationTime(budget)) = e.limit() {
         return Some(format!(
             "One operation may take retry_timeout_seconds ({:.0} s) in all, and no account API \
@@ -90,7 +97,7 @@ fn advice(e: &ClientError) -> Option<String> {
              account's IP access list?"
                 .to_owned()
         }
-        ErrorKind::PermissionDenied => missing_permission(e.context()),
+        ErrorKind::PermissionDenied => missing_permission(e.context(), connection_client_id),
         ErrorKind::Unauthenticated => "The access token was refused.".to_owned(),
         _ => return None,
     };
@@ -209,18 +216,37 @@ fn refused_credentials(context: Option<&CheckContext>) -> String {
 }
 
 /// A 403 of the account API. With management credentials the principal that needs the role
-/// is the management one, named by its client ID, not the connection's principal in the URL.
-fn missing_permission(context: Option<&CheckContext>) -> String {
+/// is the management one, named by its client ID; the connection's principal in the URL is
+/// another one unless the connection's client ID is the management client ID.
+fn missing_permission(
+    context: Option<&CheckContext>,
+    connection_client_id: Option<&str>,
+) -> String {
     match context {
-        Some(c) if c.credentials == CredentialSource::Management => format!(
-            "The management service principal, client ID {} (the provider's client_id), lacks \
-             the Account Admin role in account {}: grant that principal the role in the \
-             account console (Roles tab). Service principal {} in the request is the one being \
-             checked, not the one that needs the role.",
-            c.client_id.as_deref().unwrap_or("unknown"),
-            c.account_id,
-            c.service_principal_id
-        ),
+        Some(c) if c.credentials == CredentialSource::Management => {
+            let management = c.client_id.as_deref().unwrap_or("unknown");
+            let checked = &c.service_principal_id;
+            let which = match connection_client_id {
+                Some(own) if own.eq_ignore_ascii_case(management) => format!(
+                    "The connection's client ID is the same: service principal {checked} in \
+                     the request is the management principal itself."
+                ),
+                Some(_) => format!(
+                    "Service principal {checked} in the request is the one being checked, not \
+                     the one that needs the role."
+                ),
+                None => format!(
+                    "Service principal {checked} in the request is the one being checked; it \
+                     needs the role only if it is the management principal itself."
+                ),
+            };
+            format!(
+                "The management service principal, client ID {management} (the provider's \
+                 client_id), lacks the Account Admin role in account {}: grant that principal \
+                 the role in the account console (Roles tab). {which}",
+                c.account_id,
+            )
+        }
         _ => "The service principal lacks a permission; account APIs need the Account Admin \
               role."
             .to_owned(),
