@@ -42,10 +42,10 @@ pub struct ClientConfig {
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum ConfigError {
     #[error(
-        "invalid User-Agent {part} {value:?}: use only letters, digits and _ . + - (e.g. terraform-provider-databricks/0.1.0)"
+        "invalid User-Agent {part} {value:?}: use only letters, digits and _ . + - (e.g. my-tool/1.2.3)"
     )]
     UserAgent { part: &'static str, value: String },
-    #[error("rate_limit must be at least 1 request per second")]
+    #[error("the rate limit must be at least 1 request per second")]
     RateLimit,
     #[error("http_timeout must be greater than zero")]
     HttpTimeout,
