@@ -10,6 +10,12 @@ use terraform_provider_databricks::transport::{
     self, Mode, ServeOptions, Transport, handshake, logging,
 };
 
+/// The static Linux builds replace musl's allocator, which is slow under threads
+/// (BENCHMARKS.md, "Static Linux build").
+#[cfg(target_env = "musl")]
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     version,
