@@ -87,19 +87,9 @@ impl ProviderProcess {
             cmd.env("PLUGIN_CLIENT_CERT", pem);
         }
         let mut child = cmd.spawn().expect("start the provider binary");
-        let mut stdout = BufReader::new(child.stdout.take().unwrap());
-        let mut line = String::new();
-        stdout
-            .read_line(&mut line)
-            .expect("read the handshake line");
-        let line = line.trim_end().to_string();
+        let (line, stdout) = read_handshake(&mut child);
         let fields: Vec<&str> = line.split('|').collect();
-        assert_eq!(fields.len(), 6, "handshake line: {line:?}");
-        let server_cert = (!fields[5].is_empty()).then(|| {
-            base64::engine::general_purpose::STANDARD_NO_PAD
-                .decode(fields[5])
-                .expect("certificate field is unpadded standard base64")
-        });
+        let server_cert = announced_certificate(fields[5]);
         Self {
             socket: PathBuf::from(fields[3]),
             server_cert,
@@ -111,23 +101,12 @@ impl ProviderProcess {
 
     /// Waits for exit up to `limit`; None if still running.
     pub fn wait_for_exit(&mut self, limit: Duration) -> Option<std::process::ExitStatus> {
-        let start = Instant::now();
-        while start.elapsed() < limit {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                return Some(status);
-            }
-            std::thread::sleep(Duration::from_millis(10));
-        }
-        None
+        wait_for_exit(&mut self.child, limit)
     }
 
     /// Everything the process wrote to stdout after the handshake line (call after exit).
     pub fn rest_of_stdout(&mut self) -> String {
-        let mut rest = String::new();
-        if let Some(mut out) = self.stdout.take() {
-            out.read_to_string(&mut rest).unwrap();
-        }
-        rest
+        rest_of_stdout(&mut self.stdout)
     }
 
     pub fn signal(&self, signal: &str) {
@@ -158,22 +137,7 @@ impl ProviderProcess {
         &self,
         identity: Option<&ClientIdentity>,
     ) -> Result<Channel, tonic::transport::Error> {
-        let server_cert = CertificateDer::from(self.server_cert.clone().expect("TLS is on"));
-        let mut roots = rustls::RootCertStore::empty();
-        roots.add(server_cert).unwrap();
-        let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
-        let builder = rustls::ClientConfig::builder_with_provider(provider)
-            .with_safe_default_protocol_versions()
-            .unwrap()
-            .with_root_certificates(roots);
-        let mut config = match identity {
-            Some(id) => builder
-                .with_client_auth_cert(vec![id.der.clone()], id.key.clone_key())
-                .unwrap(),
-            None => builder.with_no_client_auth(),
-        };
-        config.alpn_protocols = vec![b"h2".to_vec()];
-        let connector = tokio_rustls::TlsConnector::from(Arc::new(config));
+        let connector = tls_connector(self.server_cert.as_deref(), identity);
         let path = self.socket.clone();
         Endpoint::from_static("http://localhost")
             .connect_timeout(Duration::from_secs(5))
@@ -189,6 +153,73 @@ impl ProviderProcess {
             }))
             .await
     }
+}
+
+/// Reads the handshake line of a provider just started with a piped stdout: the line, trimmed
+/// and checked to have go-plugin's six fields, and the rest of stdout.
+pub fn read_handshake(child: &mut Child) -> (String, BufReader<ChildStdout>) {
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    stdout
+        .read_line(&mut line)
+        .expect("read the handshake line");
+    let line = line.trim_end().to_string();
+    assert_eq!(line.split('|').count(), 6, "handshake line: {line:?}");
+    (line, stdout)
+}
+
+/// The server certificate of a handshake line's last field (empty without AutoMTLS).
+pub fn announced_certificate(field: &str) -> Option<Vec<u8>> {
+    (!field.is_empty()).then(|| {
+        base64::engine::general_purpose::STANDARD_NO_PAD
+            .decode(field)
+            .expect("certificate field is unpadded standard base64")
+    })
+}
+
+/// Waits for `child` to exit, up to `limit`; None if still running.
+pub fn wait_for_exit(child: &mut Child, limit: Duration) -> Option<std::process::ExitStatus> {
+    let start = Instant::now();
+    while start.elapsed() < limit {
+        if let Some(status) = child.try_wait().unwrap() {
+            return Some(status);
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    None
+}
+
+/// Everything left on a provider's stdout (call after exit).
+pub fn rest_of_stdout(stdout: &mut Option<BufReader<ChildStdout>>) -> String {
+    let mut rest = String::new();
+    if let Some(mut out) = stdout.take() {
+        out.read_to_string(&mut rest).unwrap();
+    }
+    rest
+}
+
+/// A TLS connector, as Terraform's, that trusts exactly the announced server certificate,
+/// presents `identity` (or no client certificate) and speaks h2.
+pub fn tls_connector(
+    server_cert: Option<&[u8]>,
+    identity: Option<&ClientIdentity>,
+) -> tokio_rustls::TlsConnector {
+    let server_cert = CertificateDer::from(server_cert.expect("TLS is on").to_vec());
+    let mut roots = rustls::RootCertStore::empty();
+    roots.add(server_cert).unwrap();
+    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let builder = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_root_certificates(roots);
+    let mut config = match identity {
+        Some(id) => builder
+            .with_client_auth_cert(vec![id.der.clone()], id.key.clone_key())
+            .unwrap(),
+        None => builder.with_no_client_auth(),
+    };
+    config.alpn_protocols = vec![b"h2".to_vec()];
+    tokio_rustls::TlsConnector::from(Arc::new(config))
 }
 
 impl Drop for ProviderProcess {

@@ -1,18 +1,19 @@
 //! The provider on go-plugin's TCP transport (Windows' transport, asked for on Linux with
 //! `TF_PROVIDER_DATABRICKS_TRANSPORT=tcp`), started the way Terraform starts it, and dialled.
 
-use std::io::{BufRead, BufReader, Read};
+use std::io::BufReader;
 use std::net::SocketAddr;
 use std::process::{Child, ChildStdout, Command, Stdio};
-use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use base64::Engine;
 use hyper_util::rt::TokioIo;
-use rustls::pki_types::{CertificateDer, ServerName};
+use rustls::pki_types::ServerName;
 use tonic::transport::{Channel, Endpoint};
 
-use super::process::{COOKIE, ClientIdentity, provider_binary};
+use super::process::{
+    COOKIE, ClientIdentity, announced_certificate, provider_binary, read_handshake, rest_of_stdout,
+    tls_connector, wait_for_exit,
+};
 
 /// The switch, documented in the README as a test aid.
 pub const TRANSPORT_VARIABLE: &str = "TF_PROVIDER_DATABRICKS_TRANSPORT";
@@ -44,23 +45,13 @@ impl TcpProvider {
             cmd.env("PLUGIN_CLIENT_CERT", pem);
         }
         let mut child = cmd.spawn().expect("start the provider binary");
-        let mut stdout = BufReader::new(child.stdout.take().unwrap());
-        let mut line = String::new();
-        stdout
-            .read_line(&mut line)
-            .expect("read the handshake line");
-        let line = line.trim_end().to_string();
+        let (line, stdout) = read_handshake(&mut child);
         let fields: Vec<&str> = line.split('|').collect();
-        assert_eq!(fields.len(), 6, "handshake line: {line:?}");
         assert_eq!(fields[2], "tcp", "handshake line: {line:?}");
         let address: SocketAddr = fields[3]
             .parse()
             .unwrap_or_else(|e| panic!("address {:?}: {e}", fields[3]));
-        let server_cert = (!fields[5].is_empty()).then(|| {
-            base64::engine::general_purpose::STANDARD_NO_PAD
-                .decode(fields[5])
-                .expect("certificate field is unpadded standard base64")
-        });
+        let server_cert = announced_certificate(fields[5]);
         Self {
             child,
             handshake_line: line,
@@ -72,23 +63,12 @@ impl TcpProvider {
 
     /// Waits for exit up to `limit`; None if still running.
     pub fn wait_for_exit(&mut self, limit: Duration) -> Option<std::process::ExitStatus> {
-        let start = Instant::now();
-        while start.elapsed() < limit {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                return Some(status);
-            }
-            std::thread::sleep(Duration::from_millis(10));
-        }
-        None
+        wait_for_exit(&mut self.child, limit)
     }
 
     /// Everything the process wrote to stdout after the handshake line (call after exit).
     pub fn rest_of_stdout(&mut self) -> String {
-        let mut rest = String::new();
-        if let Some(mut out) = self.stdout.take() {
-            out.read_to_string(&mut rest).unwrap();
-        }
-        rest
+        rest_of_stdout(&mut self.stdout)
     }
 
     /// A plaintext HTTP/2 channel to the announced address.
@@ -104,22 +84,7 @@ impl TcpProvider {
         &self,
         identity: Option<&ClientIdentity>,
     ) -> Result<Channel, tonic::transport::Error> {
-        let server_cert = CertificateDer::from(self.server_cert.clone().expect("TLS is on"));
-        let mut roots = rustls::RootCertStore::empty();
-        roots.add(server_cert).unwrap();
-        let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
-        let builder = rustls::ClientConfig::builder_with_provider(provider)
-            .with_safe_default_protocol_versions()
-            .unwrap()
-            .with_root_certificates(roots);
-        let mut config = match identity {
-            Some(id) => builder
-                .with_client_auth_cert(vec![id.der.clone()], id.key.clone_key())
-                .unwrap(),
-            None => builder.with_no_client_auth(),
-        };
-        config.alpn_protocols = vec![b"h2".to_vec()];
-        let connector = tokio_rustls::TlsConnector::from(Arc::new(config));
+        let connector = tls_connector(self.server_cert.as_deref(), identity);
         let address = self.address;
         Endpoint::from_static("http://localhost")
             .connect_timeout(Duration::from_secs(5))
