@@ -166,14 +166,11 @@ fn revoking(connection: Connection) -> Connection {
     connection.arg("revoke_secret_on_destroy", "true")
 }
 
-fn plan_destroy(fx: &Fixture) -> Output {
-    fx.work
-        .run(&["plan", "-destroy", "-input=false", "-no-color"])
-}
-
-#[test]
-fn a_destroy_plan_after_the_secret_was_refused_says_nothing_will_be_revoked() {
-    let fx = Fixture::new();
+/// Applies one revoking connection on a secret of its own, then deletes that secret in
+/// Databricks (behind Terraform's back).
+fn revoking_connection_whose_secret_is_then_deleted(
+    fx: &Fixture,
+) -> databricks_account_emulator::Secret {
     let secret = add_secret(&fx.emu, SP);
     fx.configure(
         &[("c", &revoking(Connection::canonical().with_secret(&secret)))],
@@ -183,7 +180,18 @@ fn a_destroy_plan_after_the_secret_was_refused_says_nothing_will_be_revoked() {
     fx.emu
         .delete_secret(canonical::ACCOUNT_ID, SP, &secret.id)
         .unwrap();
+    secret
+}
 
+fn plan_destroy(fx: &Fixture) -> Output {
+    fx.work
+        .run(&["plan", "-destroy", "-input=false", "-no-color"])
+}
+
+#[test]
+fn a_destroy_plan_after_the_secret_was_refused_says_nothing_will_be_revoked() {
+    let fx = Fixture::new();
+    revoking_connection_whose_secret_is_then_deleted(&fx);
     let plan = plan_destroy(&fx);
     assert_eq!(plan.code, 0, "{}", plan.combined());
     assert_mentions(
@@ -208,16 +216,7 @@ fn a_destroy_plan_after_the_secret_was_refused_says_nothing_will_be_revoked() {
 #[test]
 fn a_destroy_plan_after_the_secret_was_found_gone_says_nothing_will_be_revoked() {
     let fx = Fixture::with_management();
-    let secret = add_secret(&fx.emu, SP);
-    fx.configure(
-        &[("c", &revoking(Connection::canonical().with_secret(&secret)))],
-        "",
-    );
-    fx.work.apply_clean();
-    fx.emu
-        .delete_secret(canonical::ACCOUNT_ID, SP, &secret.id)
-        .unwrap();
-
+    let secret = revoking_connection_whose_secret_is_then_deleted(&fx);
     let plan = plan_destroy(&fx);
     assert_eq!(plan.code, 0, "{}", plan.combined());
     assert_mentions(
